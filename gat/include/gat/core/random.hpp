@@ -1,0 +1,43 @@
+#pragma once
+// A counter-based random generator: every random number is a pure function of
+// (seed, stream, index). Dropout masks are regenerated in the backward pass instead of stored,
+// and they do not depend on which thread draws them, so one seed gives one model bit for bit.
+#include <cstdint>
+
+namespace gat {
+
+// SplitMix64's finaliser: a bijective mixer with good avalanche behaviour.
+constexpr std::uint64_t mix64(std::uint64_t z) noexcept {
+  z += 0x9e3779b97f4a7c15ULL;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+// Identifies one independent random sequence: a seed and a stream number (a layer, an epoch...).
+struct RandomKey {
+  std::uint64_t seed = 0;
+  std::uint64_t stream = 0;
+
+  // A derived key for a sub-stream, e.g. key.child(epoch).child(layer_id).
+  constexpr RandomKey child(std::uint64_t sub) const noexcept {
+    return {seed, mix64(stream ^ mix64(sub + 0x632be59bd9b4e019ULL))};
+  }
+  constexpr std::uint64_t bits(std::uint64_t index) const noexcept {
+    return mix64(mix64(seed ^ 0xd1b54a32d192ed03ULL) ^ mix64(stream + 0x8cb92ba72f3d8dd7ULL) ^ index);
+  }
+  // Uniform in [0, 1) with 24 random bits: exact in float.
+  constexpr float uniform(std::uint64_t index) const noexcept {
+    return static_cast<float>(bits(index) >> 40) * (1.0f / 16777216.0f);
+  }
+  // Uniform in [0, 1) with 53 random bits.
+  constexpr double uniform_double(std::uint64_t index) const noexcept {
+    return static_cast<double>(bits(index) >> 11) * (1.0 / 9007199254740992.0);
+  }
+  // True with probability p (dropout: the element is dropped).
+  constexpr bool bernoulli(std::uint64_t index, float p) const noexcept { return uniform(index) < p; }
+  // Standard normal (Box-Muller over two uniforms).
+  double normal(std::uint64_t index) const noexcept;
+};
+
+}  // namespace gat

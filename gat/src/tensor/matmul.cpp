@@ -1,0 +1,188 @@
+#include "gat/tensor/matmul.hpp"
+
+#include <atomic>
+#include <mutex>
+#include <tuple>
+#include <unordered_map>
+
+#include <oneapi/dnnl/dnnl.hpp>
+
+#include "gat/core/error.hpp"
+#include "gat/core/parallel.hpp"
+
+namespace gat {
+
+namespace {
+
+struct Shape {
+  std::int64_t m, n, k;
+};
+
+template <class T>
+Shape check_shapes(MatrixView<const T> a, Transpose ta, MatrixView<const T> b, Transpose tb, MatrixView<T> c) {
+  const std::int64_t m = ta == Transpose::no ? a.rows() : a.cols();
+  const std::int64_t ka = ta == Transpose::no ? a.cols() : a.rows();
+  const std::int64_t kb = tb == Transpose::no ? b.rows() : b.cols();
+  const std::int64_t n = tb == Transpose::no ? b.cols() : b.rows();
+  GAT_REQUIRE(ka == kb, "matrix product: inner dimensions differ: op(A) is ", m, "x", ka, ", op(B) is ", kb, "x", n);
+  GAT_REQUIRE(c.rows() == m && c.cols() == n, "matrix product: C is ", c.rows(), "x", c.cols(), " but op(A)*op(B) is ",
+              m, "x", n);
+  return {m, n, ka};
+}
+
+template <class T>
+void scale_or_zero(MatrixView<T> c, Accumulate acc) {
+  if (acc == Accumulate::yes) return;
+  for (std::int64_t r = 0; r < c.rows(); ++r)
+    for (std::int64_t j = 0; j < c.cols(); ++j) c(r, j) = T(0);
+}
+
+// --- oneDNN path -------------------------------------------------------------------------------
+
+struct PrimitiveKey {
+  std::int64_t m, n, k, lda, ldb, ldc;
+  bool ta, tb, acc;
+  bool operator==(const PrimitiveKey&) const = default;
+};
+
+struct PrimitiveKeyHash {
+  std::size_t operator()(const PrimitiveKey& key) const noexcept {
+    std::size_t h = 1469598103934665603ULL;
+    for (std::int64_t v : {key.m, key.n, key.k, key.lda, key.ldb, key.ldc,
+                           std::int64_t(key.ta) | std::int64_t(key.tb) << 1 | std::int64_t(key.acc) << 2})
+      h = (h ^ static_cast<std::size_t>(v)) * 1099511628211ULL;
+    return h;
+  }
+};
+
+struct CachedMatmul {
+  dnnl::memory::desc a_md, b_md, c_md;
+  dnnl::matmul primitive;
+};
+
+class MatmulCache {
+ public:
+  static MatmulCache& instance() {
+    static MatmulCache cache;
+    return cache;
+  }
+
+  const CachedMatmul& get(const PrimitiveKey& key) {
+    std::lock_guard lock(mutex_);
+    auto it = cache_.find(key);
+    if (it != cache_.end()) return it->second;
+    return cache_.emplace(key, create(key)).first->second;
+  }
+
+  dnnl::engine& engine() { return engine_; }
+  std::int64_t created() const { return created_.load(); }
+
+ private:
+  MatmulCache() : engine_(dnnl::engine::kind::cpu, 0) {}
+
+  CachedMatmul create(const PrimitiveKey& key) {
+    using dims = dnnl::memory::dims;
+    using dt = dnnl::memory::data_type;
+    // A transposed operand is the same buffer read with swapped strides.
+    const dims a_strides = key.ta ? dims{1, key.lda} : dims{key.lda, 1};
+    const dims b_strides = key.tb ? dims{1, key.ldb} : dims{key.ldb, 1};
+    CachedMatmul c{dnnl::memory::desc({key.m, key.k}, dt::f32, a_strides),
+                   dnnl::memory::desc({key.k, key.n}, dt::f32, b_strides),
+                   dnnl::memory::desc({key.m, key.n}, dt::f32, dims{key.ldc, 1}), {}};
+    dnnl::primitive_attr attr;
+    if (key.acc) {
+      dnnl::post_ops ops;
+      ops.append_sum(1.0f);
+      attr.set_post_ops(ops);
+    }
+    try {
+      auto pd = dnnl::matmul::primitive_desc(dnnl::matmul::desc(c.a_md, c.b_md, c.c_md), attr, engine_);
+      c.primitive = dnnl::matmul(pd);
+    } catch (const dnnl::error& e) {
+      throw InternalError(std::string("oneDNN could not create a matmul for shape ") + std::to_string(key.m) + "x" +
+                          std::to_string(key.k) + " * " + std::to_string(key.k) + "x" + std::to_string(key.n) + ": " +
+                          e.what());
+    }
+    ++created_;
+    return c;
+  }
+
+  std::mutex mutex_;
+  dnnl::engine engine_;
+  std::unordered_map<PrimitiveKey, CachedMatmul, PrimitiveKeyHash> cache_;
+  std::atomic<std::int64_t> created_{0};
+};
+
+void gemm_onednn(MatrixView<const float> a, Transpose ta, MatrixView<const float> b, Transpose tb,
+                 MatrixView<float> c, Accumulate acc, Shape s) {
+  MatmulCache& cache = MatmulCache::instance();
+  const PrimitiveKey key{s.m, s.n, s.k, a.ld(), b.ld(), c.ld(), ta == Transpose::yes, tb == Transpose::yes,
+                         acc == Accumulate::yes};
+  const CachedMatmul& mm = cache.get(key);
+  dnnl::engine& engine = cache.engine();
+  dnnl::memory a_mem(mm.a_md, engine, const_cast<float*>(a.data()));
+  dnnl::memory b_mem(mm.b_md, engine, const_cast<float*>(b.data()));
+  dnnl::memory c_mem(mm.c_md, engine, c.data());
+  dnnl::stream stream(engine);
+  mm.primitive.execute(stream, {{DNNL_ARG_SRC, a_mem}, {DNNL_ARG_WEIGHTS, b_mem}, {DNNL_ARG_DST, c_mem}});
+  stream.wait();
+}
+
+// --- plain loops ---------------------------------------------------------------------------------
+
+template <class T>
+void gemm_loops(MatrixView<const T> a, Transpose ta, MatrixView<const T> b, Transpose tb, MatrixView<T> c,
+                Accumulate acc, Shape s, bool parallel) {
+  auto a_at = [&](std::int64_t i, std::int64_t p) { return ta == Transpose::no ? a(i, p) : a(p, i); };
+  auto b_at = [&](std::int64_t p, std::int64_t j) { return tb == Transpose::no ? b(p, j) : b(j, p); };
+  auto rows = [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t i = begin; i < end; ++i) {
+      for (std::int64_t j = 0; j < s.n; ++j) {
+        T sum = acc == Accumulate::yes ? c(i, j) : T(0);
+        for (std::int64_t p = 0; p < s.k; ++p) sum += a_at(i, p) * b_at(p, j);
+        c(i, j) = sum;
+      }
+    }
+  };
+  if (parallel)
+    parallel_for(s.m, 16, rows);
+  else
+    rows(0, s.m);
+}
+
+}  // namespace
+
+template <class T>
+void gemm(In<T> a, Transpose ta, In<T> b, Transpose tb, MatrixView<T> c, Accumulate acc) {
+  const Shape s = check_shapes(a, ta, b, tb, c);
+  if (s.m == 0 || s.n == 0) return;
+  if (s.k == 0) {
+    scale_or_zero(c, acc);
+    return;
+  }
+  if constexpr (std::is_same_v<T, float>) {
+    gemm_onednn(a, ta, b, tb, c, acc, s);
+  } else {
+    gemm_loops(a, ta, b, tb, c, acc, s, /*parallel=*/true);
+  }
+}
+
+template <class T>
+void gemm_reference(In<T> a, Transpose ta, In<T> b, Transpose tb, MatrixView<T> c,
+                    Accumulate acc) {
+  const Shape s = check_shapes(a, ta, b, tb, c);
+  gemm_loops(a, ta, b, tb, c, acc, s, /*parallel=*/false);
+}
+
+std::int64_t matmul_primitives_created() { return MatmulCache::instance().created(); }
+
+template void gemm<float>(MatrixView<const float>, Transpose, MatrixView<const float>, Transpose, MatrixView<float>,
+                          Accumulate);
+template void gemm<double>(MatrixView<const double>, Transpose, MatrixView<const double>, Transpose,
+                           MatrixView<double>, Accumulate);
+template void gemm_reference<float>(MatrixView<const float>, Transpose, MatrixView<const float>, Transpose,
+                                    MatrixView<float>, Accumulate);
+template void gemm_reference<double>(MatrixView<const double>, Transpose, MatrixView<const double>, Transpose,
+                                     MatrixView<double>, Accumulate);
+
+}  // namespace gat

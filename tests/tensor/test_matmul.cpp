@@ -1,0 +1,67 @@
+#include <catch2/catch.hpp>
+
+#include "gat/core/error.hpp"
+#include "gat/tensor/matmul.hpp"
+#include "support/test_support.hpp"
+
+using namespace gat;
+
+namespace {
+
+template <class T>
+void check_against_reference(Transpose ta, Transpose tb, Accumulate acc, std::int64_t m, std::int64_t n,
+                             std::int64_t k) {
+  const auto a = ta == Transpose::no ? gat_test::random_matrix<T>(m, k, 1) : gat_test::random_matrix<T>(k, m, 1);
+  const auto b = tb == Transpose::no ? gat_test::random_matrix<T>(k, n, 2) : gat_test::random_matrix<T>(n, k, 2);
+  auto c = gat_test::random_matrix<T>(m, n, 3);
+  auto expected = c;
+  gemm<T>(a.view(), ta, b.view(), tb, c.view(), acc);
+  gemm_reference<T>(a.view(), ta, b.view(), tb, expected.view(), acc);
+  CHECK(gat_test::normalized_error(c, expected) < (sizeof(T) == 4 ? 1e-5 : 1e-12));
+}
+
+}  // namespace
+
+TEST_CASE("every product agrees with the naive loop", "[tensor][matmul]") {
+  for (auto ta : {Transpose::no, Transpose::yes})
+    for (auto tb : {Transpose::no, Transpose::yes})
+      for (auto acc : {Accumulate::no, Accumulate::yes}) {
+        INFO("ta=" << int(ta) << " tb=" << int(tb) << " acc=" << int(acc));
+        check_against_reference<float>(ta, tb, acc, 37, 19, 53);
+        check_against_reference<float>(ta, tb, acc, 1, 64, 1433);
+        check_against_reference<double>(ta, tb, acc, 7, 5, 11);
+      }
+}
+
+TEST_CASE("products on strided views", "[tensor][matmul]") {
+  auto big_a = gat_test::random_matrix<float>(10, 12, 4);
+  auto big_b = gat_test::random_matrix<float>(12, 9, 5);
+  Matrix c(6, 4), expected(6, 4);
+  auto a = MatrixView<const float>(big_a.view()).block_rows(2, 6).block_cols(1, 7);
+  auto b = MatrixView<const float>(big_b.view()).block_rows(3, 7).block_cols(5, 4);
+  matmul<float>(a, b, c.view());
+  gemm_reference<float>(a, Transpose::no, b, Transpose::no, expected.view());
+  CHECK(gat_test::normalized_error(c, expected) < 1e-6);
+}
+
+TEST_CASE("primitives are created once per shape", "[tensor][matmul]") {
+  auto a = gat_test::random_matrix<float>(13, 17, 1);
+  auto b = gat_test::random_matrix<float>(17, 3, 2);
+  Matrix c(13, 3);
+  matmul<float>(a.view(), b.view(), c.view());
+  const auto after_first = matmul_primitives_created();
+  for (int step = 0; step < 5; ++step) matmul<float>(a.view(), b.view(), c.view());
+  CHECK(matmul_primitives_created() == after_first);
+  matmul<float>(a.view(), b.view(), c.view(), Accumulate::yes);
+  CHECK(matmul_primitives_created() == after_first + 1);
+}
+
+TEST_CASE("empty inner dimension gives zero, wrong shapes are refused", "[tensor][matmul]") {
+  Matrix a(3, 0), b(0, 2), c(3, 2, 5.0f);
+  matmul<float>(a.view(), b.view(), c.view());
+  for (float v : c.flat()) CHECK(v == 0.0f);
+  Matrix bad(4, 2);
+  REQUIRE_THROWS_WITH(matmul<float>(c.view(), c.view(), bad.view()), Catch::Contains("inner dimensions differ"));
+  Matrix x(3, 3), y(3, 3), z(2, 3);
+  REQUIRE_THROWS_WITH(matmul<float>(x.view(), y.view(), z.view()), Catch::Contains("C is 2x3"));
+}

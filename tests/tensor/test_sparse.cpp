@@ -1,0 +1,50 @@
+#include <catch2/catch.hpp>
+
+#include "gat/core/error.hpp"
+#include "gat/tensor/matmul.hpp"
+#include "gat/tensor/sparse_matmul.hpp"
+#include "support/test_support.hpp"
+
+using namespace gat;
+
+namespace {
+Matrix sparse_random(std::int64_t rows, std::int64_t cols, std::uint64_t seed) {
+  Matrix m = gat_test::random_matrix<float>(rows, cols, seed);
+  RandomKey key{seed, 99};
+  for (std::int64_t i = 0; i < m.size(); ++i)
+    if (key.uniform(i) < 0.9f) m.data()[i] = 0;
+  return m;
+}
+}  // namespace
+
+TEST_CASE("CSR round trip, transpose and validation", "[tensor][sparse]") {
+  Matrix dense = sparse_random(20, 30, 1);
+  CsrMatrix csr = CsrMatrix::from_dense(dense.view());
+  csr.validate();
+  CHECK(gat_test::normalized_error(csr.to_dense(), dense) == 0.0);
+  CsrMatrix t = csr.transposed();
+  t.validate();
+  Matrix td = t.to_dense();
+  for (std::int64_t r = 0; r < 20; ++r)
+    for (std::int64_t c = 0; c < 30; ++c) CHECK(td(c, r) == dense(r, c));
+  CsrMatrix broken = csr;
+  broken.columns[0] = 30;
+  REQUIRE_THROWS_WITH(broken.validate(), Catch::Contains("outside [0, 30)"));
+}
+
+TEST_CASE("sparse-dense products agree with dense products", "[tensor][sparse]") {
+  Matrix dense = sparse_random(50, 40, 2);
+  CsrMatrix csr = CsrMatrix::from_dense(dense.view());
+  Matrix b = gat_test::random_matrix<float>(40, 16, 3);
+  Matrix c(50, 16), expected(50, 16);
+  spmm(csr, b.view(), c.view());
+  gemm_reference<float>(dense.view(), Transpose::no, b.view(), Transpose::no, expected.view());
+  CHECK(gat_test::normalized_error(c, expected) < 1e-6);
+  // The weight gradient A^T * G through the transposed CSR.
+  Matrix g = gat_test::random_matrix<float>(50, 16, 4);
+  Matrix w(40, 16), w_expected(40, 16);
+  spmm(csr.transposed(), g.view(), w.view());
+  gemm_reference<float>(dense.view(), Transpose::yes, g.view(), Transpose::no, w_expected.view());
+  CHECK(gat_test::normalized_error(w, w_expected) < 1e-6);
+  REQUIRE_THROWS_WITH(spmm(csr, g.view(), c.view()), Catch::Contains("A's columns must equal B's rows"));
+}
