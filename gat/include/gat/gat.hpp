@@ -5,6 +5,7 @@
 #include "gat/core/random.hpp"
 #include "gat/tensor/matrix.hpp"
 #include "gat/tensor/csr_matrix.hpp"
+#include "gat/tensor/features.hpp"
 #include "gat/tensor/matmul.hpp"
 #include "gat/tensor/sparse_matmul.hpp"
 #include "gat/graph/graph.hpp"

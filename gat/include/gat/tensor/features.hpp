@@ -1,0 +1,45 @@
+#pragma once
+// Node features that keep their sparsity: bag-of-words come as CSR, dense features as dense.
+// Layers accept either without densifying.
+#include <variant>
+
+#include "gat/tensor/csr_matrix.hpp"
+#include "gat/tensor/matrix.hpp"
+
+namespace gat {
+
+template <class T>
+class BasicFeatures {
+ public:
+  BasicFeatures() = default;
+  BasicFeatures(BasicMatrix<T> dense) : data_(std::move(dense)) {}
+  BasicFeatures(BasicCsrMatrix<T> sparse) : data_(std::move(sparse)) {}
+
+  bool is_sparse() const noexcept { return std::holds_alternative<BasicCsrMatrix<T>>(data_); }
+  std::int64_t rows() const noexcept { return is_sparse() ? sparse().rows : dense().rows(); }
+  std::int64_t cols() const noexcept { return is_sparse() ? sparse().cols : dense().cols(); }
+  std::int64_t nnz() const noexcept;
+  double density() const noexcept;
+
+  const BasicMatrix<T>& dense() const { return std::get<BasicMatrix<T>>(data_); }
+  BasicMatrix<T>& dense() { return std::get<BasicMatrix<T>>(data_); }
+  const BasicCsrMatrix<T>& sparse() const { return std::get<BasicCsrMatrix<T>>(data_); }
+  BasicCsrMatrix<T>& sparse() { return std::get<BasicCsrMatrix<T>>(data_); }
+  BasicMatrix<T> to_dense() const { return is_sparse() ? sparse().to_dense() : dense(); }
+
+  // Scales each row to sum to 1 (the GAT preprocessing); all-zero rows stay zero.
+  void normalize_rows();
+  // Throws InvalidArgument naming the first NaN or infinite value.
+  void check_finite(const char* what) const;
+
+ private:
+  std::variant<BasicMatrix<T>, BasicCsrMatrix<T>> data_;
+};
+
+using Features = BasicFeatures<float>;
+using FeaturesD = BasicFeatures<double>;
+
+extern template class BasicFeatures<float>;
+extern template class BasicFeatures<double>;
+
+}  // namespace gat
