@@ -1,0 +1,408 @@
+// GAT, GATv2 and dot-product graph attention as three Scorers of the one fused kernel
+// (fused_edge_attention.hpp). Each scorer turns node-level inputs into an edge score and routes
+// the score gradient back to the destination-side inputs (row i) or the source-side ones (row j).
+#include "gat/attention/graph_attention.hpp"
+
+#include <cmath>
+
+#include "attention/fused_edge_attention.hpp"
+#include "attention/kernel_util.hpp"
+#include "gat/core/parallel.hpp"
+
+namespace gat::attention {
+namespace {
+
+using detail::require_shape;
+
+template <class T>
+struct ConcatScorer {
+  MatrixView<const T> src, dst;
+  T slope;
+  MatrixView<T> d_src{}, d_dst{};
+
+  T z(std::int64_t i, std::int64_t j, std::int64_t h) const { return src(j, h) + dst(i, h); }
+  T score(std::int64_t i, std::int64_t j, std::int64_t h) const {
+    const T v = z(i, j, h);
+    return v > 0 ? v : slope * v;
+  }
+  T slope_at(std::int64_t i, std::int64_t j, std::int64_t h) const { return z(i, j, h) > 0 ? T(1) : slope; }
+  void dst_grad(std::int64_t i, std::int64_t j, std::int64_t h, T ds) const { d_dst(i, h) += ds * slope_at(i, j, h); }
+  void src_grad(std::int64_t i, std::int64_t j, std::int64_t h, T ds) const { d_src(j, h) += ds * slope_at(i, j, h); }
+};
+
+template <class T>
+struct AdditiveScorer {
+  MatrixView<const T> q, k, v;
+  std::int64_t F;
+  bool use_tanh;
+  T slope;
+  MatrixView<T> d_q{}, d_k{}, dv_rows{};  // dv_rows[i] = destination i's share of d_v
+
+  T act(T z) const { return use_tanh ? std::tanh(z) : (z > 0 ? z : slope * z); }
+  T score(std::int64_t i, std::int64_t j, std::int64_t h) const {
+    const T* qi = q.row_ptr(i) + h * F;
+    const T* kj = k.row_ptr(j) + h * F;
+    const T* vh = v.row_ptr(0) + h * F;
+    T acc = 0;
+    if (use_tanh) {
+      for (std::int64_t f = 0; f < F; ++f) acc += vh[f] * std::tanh(qi[f] + kj[f]);
+    } else {
+#pragma omp simd reduction(+ : acc)
+      for (std::int64_t f = 0; f < F; ++f) {
+        const T z = qi[f] + kj[f];
+        acc += vh[f] * (z > 0 ? z : slope * z);
+      }
+    }
+    return acc;
+  }
+  // d act(z)/dz given z
+  T dact(T z) const {
+    if (use_tanh) {
+      const T t = std::tanh(z);
+      return T(1) - t * t;
+    }
+    return z > 0 ? T(1) : slope;
+  }
+  void dst_grad(std::int64_t i, std::int64_t j, std::int64_t h, T ds) const {
+    const T* qi = q.row_ptr(i) + h * F;
+    const T* kj = k.row_ptr(j) + h * F;
+    const T* vh = v.row_ptr(0) + h * F;
+    T* dq = d_q.row_ptr(i) + h * F;
+    T* dv = dv_rows.row_ptr(i) + h * F;
+    for (std::int64_t f = 0; f < F; ++f) {
+      const T z = qi[f] + kj[f];
+      dq[f] += ds * vh[f] * dact(z);
+      dv[f] += ds * act(z);
+    }
+  }
+  void src_grad(std::int64_t i, std::int64_t j, std::int64_t h, T ds) const {
+    const T* qi = q.row_ptr(i) + h * F;
+    const T* kj = k.row_ptr(j) + h * F;
+    const T* vh = v.row_ptr(0) + h * F;
+    T* dk = d_k.row_ptr(j) + h * F;
+    for (std::int64_t f = 0; f < F; ++f) dk[f] += ds * vh[f] * dact(qi[f] + kj[f]);
+  }
+};
+
+template <class T>
+struct DotScorer {
+  MatrixView<const T> q, k;
+  std::int64_t F;
+  T scale;
+  MatrixView<T> d_q{}, d_k{};
+
+  T score(std::int64_t i, std::int64_t j, std::int64_t h) const {
+    return scale * detail::dot(q.row_ptr(i) + h * F, k.row_ptr(j) + h * F, F);
+  }
+  void dst_grad(std::int64_t i, std::int64_t j, std::int64_t h, T ds) const {
+    const T w = ds * scale;
+    const T* kj = k.row_ptr(j) + h * F;
+    T* dq = d_q.row_ptr(i) + h * F;
+#pragma omp simd
+    for (std::int64_t f = 0; f < F; ++f) dq[f] += w * kj[f];
+  }
+  void src_grad(std::int64_t i, std::int64_t j, std::int64_t h, T ds) const {
+    const T w = ds * scale;
+    const T* qi = q.row_ptr(i) + h * F;
+    T* dk = d_k.row_ptr(j) + h * F;
+#pragma omp simd
+    for (std::int64_t f = 0; f < F; ++f) dk[f] += w * qi[f];
+  }
+};
+
+void check_dropout(const char* fn, const AttentionDropout& d) {
+  GAT_REQUIRE(d.p >= 0 && d.p < 1, fn, ": dropout.p is ", d.p, ", expected 0 <= p < 1");
+}
+
+template <class T>
+std::int64_t check_values(const char* fn, const Graph& g, MatrixView<const T> values, std::int64_t heads) {
+  detail::require_heads(fn, heads);
+  GAT_REQUIRE(values.rows() == g.num_nodes(), fn, ": values is ", values.rows(), "x", values.cols(), ", expected ",
+              g.num_nodes(), " rows (one per node)");
+  return detail::features_per_head(fn, "values", values, heads);
+}
+
+template <class T>
+void check_state(const char* fn, const Graph& g, const GraphAttentionState<T>& state, std::int64_t heads) {
+  require_shape(fn, "state.row_max", state.row_max.view(), g.num_nodes(), heads);
+  require_shape(fn, "state.row_sum", state.row_sum.view(), g.num_nodes(), heads);
+}
+
+}  // namespace
+
+// ---- GAT ---------------------------------------------------------------------------------------
+
+template <class T>
+void gat_attention_forward(const Graph& g, MatrixView<const T> src_score, MatrixView<const T> dst_score,
+                           MatrixView<const T> values, std::int64_t heads, const ConcatScore& score,
+                           const AttentionDropout& dropout, MatrixView<T> out, GraphAttentionState<T>& state,
+                           bool keep_weights) {
+  constexpr const char* fn = "gat_attention_forward";
+  check_values(fn, g, values, heads);
+  check_dropout(fn, dropout);
+  require_shape(fn, "src_score", src_score, g.num_nodes(), heads);
+  require_shape(fn, "dst_score", dst_score, g.num_nodes(), heads);
+  require_shape(fn, "out", MatrixView<const T>(out), g.num_nodes(), values.cols());
+  const ConcatScorer<T> sc{src_score, dst_score, static_cast<T>(score.negative_slope)};
+  detail::fused_forward(g, sc, values, heads, dropout, out, state, keep_weights);
+}
+
+template <class T>
+void gat_attention_backward(const Graph& g, MatrixView<const T> src_score, MatrixView<const T> dst_score,
+                            MatrixView<const T> values, std::int64_t heads, const ConcatScore& score,
+                            const AttentionDropout& dropout, const GraphAttentionState<T>& state,
+                            MatrixView<const T> d_out, MatrixView<T> d_src_score, MatrixView<T> d_dst_score,
+                            MatrixView<T> d_values) {
+  constexpr const char* fn = "gat_attention_backward";
+  check_values(fn, g, values, heads);
+  check_dropout(fn, dropout);
+  const std::int64_t n = g.num_nodes();
+  require_shape(fn, "src_score", src_score, n, heads);
+  require_shape(fn, "dst_score", dst_score, n, heads);
+  check_state(fn, g, state, heads);
+  require_shape(fn, "d_out", d_out, n, values.cols());
+  require_shape(fn, "d_src_score", MatrixView<const T>(d_src_score), n, heads);
+  require_shape(fn, "d_dst_score", MatrixView<const T>(d_dst_score), n, heads);
+  require_shape(fn, "d_values", MatrixView<const T>(d_values), n, values.cols());
+  detail::set_zero(d_src_score);
+  detail::set_zero(d_dst_score);
+  detail::set_zero(d_values);
+  ConcatScorer<T> sc{src_score, dst_score, static_cast<T>(score.negative_slope), d_src_score, d_dst_score};
+  detail::fused_backward(g, sc, values, heads, dropout, state, d_out, d_values);
+}
+
+template <class T>
+void gat_attention_weights(const Graph& g, MatrixView<const T> src_score, MatrixView<const T> dst_score,
+                           std::int64_t heads, const ConcatScore& score, MatrixView<T> weights) {
+  constexpr const char* fn = "gat_attention_weights";
+  detail::require_heads(fn, heads);
+  require_shape(fn, "src_score", src_score, g.num_nodes(), heads);
+  require_shape(fn, "dst_score", dst_score, g.num_nodes(), heads);
+  require_shape(fn, "weights", MatrixView<const T>(weights), g.num_edges(), heads);
+  const ConcatScorer<T> sc{src_score, dst_score, static_cast<T>(score.negative_slope)};
+  detail::fused_weights(g, sc, heads, weights);
+}
+
+template <class T>
+void head_dot(MatrixView<const T> x, MatrixView<const T> a, std::int64_t heads, MatrixView<T> out) {
+  constexpr const char* fn = "head_dot";
+  detail::require_heads(fn, heads);
+  const std::int64_t F = detail::features_per_head(fn, "x", x, heads);
+  require_shape(fn, "a", a, 1, x.cols());
+  require_shape(fn, "out", MatrixView<const T>(out), x.rows(), heads);
+  detail::for_range(x.rows(), 1024, [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t n = begin; n < end; ++n)
+      for (std::int64_t h = 0; h < heads; ++h) out(n, h) = detail::dot(x.row_ptr(n) + h * F, a.row_ptr(0) + h * F, F);
+  });
+}
+
+template <class T>
+void head_dot_backward(MatrixView<const T> x, MatrixView<const T> a, std::int64_t heads, MatrixView<const T> d_out,
+                       MatrixView<T> dx, MatrixView<T> da) {
+  constexpr const char* fn = "head_dot_backward";
+  detail::require_heads(fn, heads);
+  const std::int64_t F = detail::features_per_head(fn, "x", x, heads);
+  require_shape(fn, "a", a, 1, x.cols());
+  require_shape(fn, "d_out", d_out, x.rows(), heads);
+  require_shape(fn, "dx", MatrixView<const T>(dx), x.rows(), x.cols());
+  require_shape(fn, "da", MatrixView<const T>(da), 1, x.cols());
+  detail::for_range(x.rows(), 1024, [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t n = begin; n < end; ++n)
+      for (std::int64_t h = 0; h < heads; ++h) {
+        const T g = d_out(n, h);
+        const T* ah = a.row_ptr(0) + h * F;
+        T* d = dx.row_ptr(n) + h * F;
+#pragma omp simd
+        for (std::int64_t f = 0; f < F; ++f) d[f] += g * ah[f];
+      }
+  });
+  // da is a reduction over all rows: each thread owns a block of columns and sums the rows in
+  // order, so the result does not depend on the thread count.
+  detail::for_range(x.cols(), 16, [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t c = begin; c < end; ++c) {
+      const std::int64_t h = c / F;
+      T acc = 0;
+      for (std::int64_t n = 0; n < x.rows(); ++n) acc += d_out(n, h) * x(n, c);
+      da(0, c) += acc;
+    }
+  });
+}
+
+// ---- GATv2 / additive --------------------------------------------------------------------------
+
+namespace {
+template <class T>
+std::int64_t check_additive(const char* fn, const Graph& g, MatrixView<const T> query, MatrixView<const T> key,
+                            MatrixView<const T> v, std::int64_t heads) {
+  detail::require_heads(fn, heads);
+  const std::int64_t F = detail::features_per_head(fn, "query", query, heads);
+  require_shape(fn, "query", query, g.num_nodes(), query.cols());
+  require_shape(fn, "key", key, g.num_nodes(), query.cols());
+  require_shape(fn, "v", v, 1, query.cols());
+  return F;
+}
+}  // namespace
+
+template <class T>
+void additive_attention_forward(const Graph& g, MatrixView<const T> query, MatrixView<const T> key,
+                                MatrixView<const T> v, MatrixView<const T> values, std::int64_t heads,
+                                const AdditiveScore& score, const AttentionDropout& dropout, MatrixView<T> out,
+                                GraphAttentionState<T>& state, bool keep_weights) {
+  constexpr const char* fn = "additive_attention_forward";
+  const std::int64_t F = check_additive(fn, g, query, key, v, heads);
+  check_values(fn, g, values, heads);
+  check_dropout(fn, dropout);
+  require_shape(fn, "out", MatrixView<const T>(out), g.num_nodes(), values.cols());
+  const AdditiveScorer<T> sc{query, key, v, F, score.activation == AdditiveScore::Activation::tanh,
+                             static_cast<T>(score.negative_slope)};
+  detail::fused_forward(g, sc, values, heads, dropout, out, state, keep_weights);
+}
+
+template <class T>
+void additive_attention_backward(const Graph& g, MatrixView<const T> query, MatrixView<const T> key,
+                                 MatrixView<const T> v, MatrixView<const T> values, std::int64_t heads,
+                                 const AdditiveScore& score, const AttentionDropout& dropout,
+                                 const GraphAttentionState<T>& state, MatrixView<const T> d_out,
+                                 MatrixView<T> d_query, MatrixView<T> d_key, MatrixView<T> d_v,
+                                 MatrixView<T> d_values) {
+  constexpr const char* fn = "additive_attention_backward";
+  const std::int64_t F = check_additive(fn, g, query, key, v, heads);
+  check_values(fn, g, values, heads);
+  check_dropout(fn, dropout);
+  check_state(fn, g, state, heads);
+  const std::int64_t n = g.num_nodes();
+  require_shape(fn, "d_out", d_out, n, values.cols());
+  require_shape(fn, "d_query", MatrixView<const T>(d_query), n, query.cols());
+  require_shape(fn, "d_key", MatrixView<const T>(d_key), n, query.cols());
+  require_shape(fn, "d_v", MatrixView<const T>(d_v), 1, query.cols());
+  require_shape(fn, "d_values", MatrixView<const T>(d_values), n, values.cols());
+  detail::set_zero(d_query);
+  detail::set_zero(d_key);
+  detail::set_zero(d_values);
+  // d_v sums over every edge; each destination row writes its own share, and the shares are
+  // then added in row order (deterministic, no atomics). O(N*H*F) like any node tensor.
+  BasicMatrix<T> dv_rows(n, query.cols());
+  AdditiveScorer<T> sc{query, key, v, F, score.activation == AdditiveScore::Activation::tanh,
+                       static_cast<T>(score.negative_slope), d_query, d_key, dv_rows.view()};
+  detail::fused_backward(g, sc, values, heads, dropout, state, d_out, d_values);
+  detail::for_range(query.cols(), 16, [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t c = begin; c < end; ++c) {
+      T acc = 0;
+      for (std::int64_t i = 0; i < n; ++i) acc += dv_rows(i, c);
+      d_v(0, c) = acc;
+    }
+  });
+}
+
+template <class T>
+void additive_attention_weights(const Graph& g, MatrixView<const T> query, MatrixView<const T> key,
+                                MatrixView<const T> v, std::int64_t heads, const AdditiveScore& score,
+                                MatrixView<T> weights) {
+  constexpr const char* fn = "additive_attention_weights";
+  const std::int64_t F = check_additive(fn, g, query, key, v, heads);
+  require_shape(fn, "weights", MatrixView<const T>(weights), g.num_edges(), heads);
+  const AdditiveScorer<T> sc{query, key, v, F, score.activation == AdditiveScore::Activation::tanh,
+                             static_cast<T>(score.negative_slope)};
+  detail::fused_weights(g, sc, heads, weights);
+}
+
+// ---- dot product ---------------------------------------------------------------------------------
+
+namespace {
+template <class T>
+std::int64_t check_dot(const char* fn, const Graph& g, MatrixView<const T> query, MatrixView<const T> key,
+                       std::int64_t heads) {
+  detail::require_heads(fn, heads);
+  const std::int64_t F = detail::features_per_head(fn, "query", query, heads);
+  require_shape(fn, "query", query, g.num_nodes(), query.cols());
+  require_shape(fn, "key", key, g.num_nodes(), query.cols());
+  return F;
+}
+}  // namespace
+
+template <class T>
+void dot_attention_forward(const Graph& g, MatrixView<const T> query, MatrixView<const T> key,
+                           MatrixView<const T> values, std::int64_t heads, const DotScore& score,
+                           const AttentionDropout& dropout, MatrixView<T> out, GraphAttentionState<T>& state,
+                           bool keep_weights) {
+  constexpr const char* fn = "dot_attention_forward";
+  const std::int64_t F = check_dot(fn, g, query, key, heads);
+  check_values(fn, g, values, heads);
+  check_dropout(fn, dropout);
+  require_shape(fn, "out", MatrixView<const T>(out), g.num_nodes(), values.cols());
+  const DotScorer<T> sc{query, key, F, static_cast<T>(score.scale)};
+  detail::fused_forward(g, sc, values, heads, dropout, out, state, keep_weights);
+}
+
+template <class T>
+void dot_attention_backward(const Graph& g, MatrixView<const T> query, MatrixView<const T> key,
+                            MatrixView<const T> values, std::int64_t heads, const DotScore& score,
+                            const AttentionDropout& dropout, const GraphAttentionState<T>& state,
+                            MatrixView<const T> d_out, MatrixView<T> d_query, MatrixView<T> d_key,
+                            MatrixView<T> d_values) {
+  constexpr const char* fn = "dot_attention_backward";
+  const std::int64_t F = check_dot(fn, g, query, key, heads);
+  check_values(fn, g, values, heads);
+  check_dropout(fn, dropout);
+  check_state(fn, g, state, heads);
+  const std::int64_t n = g.num_nodes();
+  require_shape(fn, "d_out", d_out, n, values.cols());
+  require_shape(fn, "d_query", MatrixView<const T>(d_query), n, query.cols());
+  require_shape(fn, "d_key", MatrixView<const T>(d_key), n, query.cols());
+  require_shape(fn, "d_values", MatrixView<const T>(d_values), n, values.cols());
+  detail::set_zero(d_query);
+  detail::set_zero(d_key);
+  detail::set_zero(d_values);
+  DotScorer<T> sc{query, key, F, static_cast<T>(score.scale), d_query, d_key};
+  detail::fused_backward(g, sc, values, heads, dropout, state, d_out, d_values);
+}
+
+template <class T>
+void dot_attention_weights(const Graph& g, MatrixView<const T> query, MatrixView<const T> key,
+                           std::int64_t heads, const DotScore& score, MatrixView<T> weights) {
+  constexpr const char* fn = "dot_attention_weights";
+  const std::int64_t F = check_dot(fn, g, query, key, heads);
+  require_shape(fn, "weights", MatrixView<const T>(weights), g.num_edges(), heads);
+  const DotScorer<T> sc{query, key, F, static_cast<T>(score.scale)};
+  detail::fused_weights(g, sc, heads, weights);
+}
+
+#define GAT_INSTANTIATE(T)                                                                                         \
+  template void gat_attention_forward<T>(const Graph&, MatrixView<const T>, MatrixView<const T>,                  \
+                                         MatrixView<const T>, std::int64_t, const ConcatScore&,                   \
+                                         const AttentionDropout&, MatrixView<T>, GraphAttentionState<T>&, bool);  \
+  template void gat_attention_backward<T>(const Graph&, MatrixView<const T>, MatrixView<const T>,                 \
+                                          MatrixView<const T>, std::int64_t, const ConcatScore&,                  \
+                                          const AttentionDropout&, const GraphAttentionState<T>&,                 \
+                                          MatrixView<const T>, MatrixView<T>, MatrixView<T>, MatrixView<T>);      \
+  template void gat_attention_weights<T>(const Graph&, MatrixView<const T>, MatrixView<const T>, std::int64_t,    \
+                                         const ConcatScore&, MatrixView<T>);                                      \
+  template void head_dot<T>(MatrixView<const T>, MatrixView<const T>, std::int64_t, MatrixView<T>);               \
+  template void head_dot_backward<T>(MatrixView<const T>, MatrixView<const T>, std::int64_t, MatrixView<const T>, \
+                                     MatrixView<T>, MatrixView<T>);                                               \
+  template void additive_attention_forward<T>(const Graph&, MatrixView<const T>, MatrixView<const T>,             \
+                                              MatrixView<const T>, MatrixView<const T>, std::int64_t,             \
+                                              const AdditiveScore&, const AttentionDropout&, MatrixView<T>,       \
+                                              GraphAttentionState<T>&, bool);                                     \
+  template void additive_attention_backward<T>(                                                                   \
+      const Graph&, MatrixView<const T>, MatrixView<const T>, MatrixView<const T>, MatrixView<const T>,           \
+      std::int64_t, const AdditiveScore&, const AttentionDropout&, const GraphAttentionState<T>&,                 \
+      MatrixView<const T>, MatrixView<T>, MatrixView<T>, MatrixView<T>, MatrixView<T>);                           \
+  template void additive_attention_weights<T>(const Graph&, MatrixView<const T>, MatrixView<const T>,             \
+                                              MatrixView<const T>, std::int64_t, const AdditiveScore&,            \
+                                              MatrixView<T>);                                                     \
+  template void dot_attention_forward<T>(const Graph&, MatrixView<const T>, MatrixView<const T>,                  \
+                                         MatrixView<const T>, std::int64_t, const DotScore&,                      \
+                                         const AttentionDropout&, MatrixView<T>, GraphAttentionState<T>&, bool);  \
+  template void dot_attention_backward<T>(const Graph&, MatrixView<const T>, MatrixView<const T>,                 \
+                                          MatrixView<const T>, std::int64_t, const DotScore&,                     \
+                                          const AttentionDropout&, const GraphAttentionState<T>&,                 \
+                                          MatrixView<const T>, MatrixView<T>, MatrixView<T>, MatrixView<T>);      \
+  template void dot_attention_weights<T>(const Graph&, MatrixView<const T>, MatrixView<const T>, std::int64_t,    \
+                                         const DotScore&, MatrixView<T>);
+
+GAT_INSTANTIATE(float)
+GAT_INSTANTIATE(double)
+#undef GAT_INSTANTIATE
+
+}  // namespace gat::attention

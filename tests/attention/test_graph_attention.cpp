@@ -1,0 +1,450 @@
+// Fused graph attention against the unfused reference composition, finite-difference gradients in
+// double, dropout determinism, thread-count independence, the zero-in-degree rule and bad shapes.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+#include "attention_test_util.hpp"
+#include "gat/attention/edge_ops.hpp"
+#include "gat/attention/graph_attention.hpp"
+#include "gat/core/error.hpp"
+#include "gat/core/parallel.hpp"
+#include "support/test_support.hpp"
+
+using namespace gat;
+using namespace gat::attention;
+using gat_test::max_gradient_error;
+using gat_test::normalized_error;
+using gat_test::random_matrix;
+
+namespace {
+
+// The unfused composition: scores -> edge_softmax -> edge_dropout -> aggregate, and its backward.
+struct Reference {
+  MatrixD weights, dropped, out;
+
+  void forward(const Graph& g, const MatrixD& scores, const MatrixD& values, const AttentionDropout& drop) {
+    weights.resize(g.num_edges(), scores.cols());
+    edge_softmax<double>(g, scores.view(), weights.view());
+    dropped = weights;
+    edge_dropout<double>(drop, dropped.view());
+    out.resize(g.num_nodes(), values.cols());
+    aggregate<double>(g, dropped.view(), values.view(), out.view());
+  }
+  // Returns d_scores; fills d_values.
+  MatrixD backward(const Graph& g, const MatrixD& values, const AttentionDropout& drop, const MatrixD& d_out,
+                   MatrixD& d_values) {
+    MatrixD d_dropped(g.num_edges(), weights.cols()), d_scores(g.num_edges(), weights.cols());
+    d_values.resize(values.rows(), values.cols());
+    aggregate_backward<double>(g, dropped.view(), values.view(), d_out.view(), d_dropped.view(), d_values.view());
+    edge_dropout<double>(drop, d_dropped.view());
+    edge_softmax_backward<double>(g, weights.view(), d_dropped.view(), d_scores.view());
+    return d_scores;
+  }
+};
+
+constexpr double kFusedTol = 1e-10;  // double; the brief asks < 1e-6
+constexpr double kGradTol = 1e-6;
+
+}  // namespace
+
+TEST_CASE("fused GAT attention equals the unfused composition", "[attention][graph]") {
+  const std::int64_t n = 23, heads = 3, F = 4;
+  const Graph g = attn_test::random_graph(n, 90, 1, /*isolated=*/5);
+  auto src = random_matrix<double>(n, heads, 2, 2.0), dst = random_matrix<double>(n, heads, 3, 2.0);
+  auto values = random_matrix<double>(n, heads * F, 4);
+  auto d_out = random_matrix<double>(n, heads * F, 5);
+  for (float p : {0.0f, 0.4f}) {
+    INFO("dropout p=" << p);
+    const AttentionDropout drop{p, RandomKey{7, 1}};
+    const ConcatScore cs{0.2};
+    MatrixD out(n, heads * F);
+    GraphAttentionState<double> st;
+    gat_attention_forward<double>(g, src.view(), dst.view(), values.view(), heads, cs, drop, out.view(), st, true);
+
+    MatrixD scores(g.num_edges(), heads);
+    edge_scores_concat<double>(g, src.view(), dst.view(), heads, cs, scores.view());
+    Reference ref;
+    ref.forward(g, scores, values, drop);
+    CHECK(normalized_error(out, ref.out) < kFusedTol);
+    CHECK(normalized_error(st.weights, ref.weights) < kFusedTol);
+    MatrixD w(g.num_edges(), heads);
+    gat_attention_weights<double>(g, src.view(), dst.view(), heads, cs, w.view());
+    CHECK(normalized_error(w, ref.weights) < kFusedTol);
+
+    MatrixD d_src(n, heads), d_dst(n, heads), d_values(n, heads * F);
+    gat_attention_backward<double>(g, src.view(), dst.view(), values.view(), heads, cs, drop, st, d_out.view(),
+                                   d_src.view(), d_dst.view(), d_values.view());
+    MatrixD r_values, r_src(n, heads), r_dst(n, heads);
+    const MatrixD d_scores = ref.backward(g, values, drop, d_out, r_values);
+    edge_scores_concat_backward<double>(g, src.view(), dst.view(), heads, cs, d_scores.view(), r_src.view(),
+                                        r_dst.view());
+    CHECK(normalized_error(d_values, r_values) < kFusedTol);
+    CHECK(normalized_error(d_src, r_src) < kFusedTol);
+    CHECK(normalized_error(d_dst, r_dst) < kFusedTol);
+  }
+}
+
+TEST_CASE("fused additive (GATv2) attention equals the unfused composition", "[attention][graph]") {
+  const std::int64_t n = 19, heads = 2, F = 3;
+  const Graph g = attn_test::random_graph(n, 70, 11, 0);
+  auto q = random_matrix<double>(n, heads * F, 12), k = random_matrix<double>(n, heads * F, 13);
+  auto v = random_matrix<double>(1, heads * F, 14), values = random_matrix<double>(n, heads * F, 15);
+  auto d_out = random_matrix<double>(n, heads * F, 16);
+  for (auto act : {AdditiveScore::Activation::leaky_relu, AdditiveScore::Activation::tanh})
+    for (float p : {0.0f, 0.3f}) {
+      INFO("tanh=" << (act == AdditiveScore::Activation::tanh) << " p=" << p);
+      const AdditiveScore as{act, 0.2};
+      const AttentionDropout drop{p, RandomKey{3, 4}};
+      MatrixD out(n, heads * F);
+      GraphAttentionState<double> st;
+      additive_attention_forward<double>(g, q.view(), k.view(), v.view(), values.view(), heads, as, drop, out.view(),
+                                         st, true);
+      MatrixD scores(g.num_edges(), heads);
+      edge_scores_additive<double>(g, q.view(), k.view(), v.view(), heads, as, scores.view());
+      Reference ref;
+      ref.forward(g, scores, values, drop);
+      CHECK(normalized_error(out, ref.out) < kFusedTol);
+      CHECK(normalized_error(st.weights, ref.weights) < kFusedTol);
+      MatrixD w(g.num_edges(), heads);
+      additive_attention_weights<double>(g, q.view(), k.view(), v.view(), heads, as, w.view());
+      CHECK(normalized_error(w, ref.weights) < kFusedTol);
+
+      MatrixD dq(n, heads * F), dk(n, heads * F), dv(1, heads * F), dval(n, heads * F);
+      additive_attention_backward<double>(g, q.view(), k.view(), v.view(), values.view(), heads, as, drop, st,
+                                          d_out.view(), dq.view(), dk.view(), dv.view(), dval.view());
+      MatrixD r_val, rq(n, heads * F), rk(n, heads * F), rv(1, heads * F);
+      const MatrixD d_scores = ref.backward(g, values, drop, d_out, r_val);
+      edge_scores_additive_backward<double>(g, q.view(), k.view(), v.view(), heads, as, d_scores.view(), rq.view(),
+                                            rk.view(), rv.view());
+      CHECK(normalized_error(dval, r_val) < kFusedTol);
+      CHECK(normalized_error(dq, rq) < kFusedTol);
+      CHECK(normalized_error(dk, rk) < kFusedTol);
+      CHECK(normalized_error(dv, rv) < kFusedTol);
+    }
+}
+
+TEST_CASE("fused dot-product graph attention equals the unfused composition", "[attention][graph]") {
+  const std::int64_t n = 17, heads = 2, Fk = 3, Fv = 5;
+  const Graph g = attn_test::random_graph(n, 60, 21, 3);
+  auto q = random_matrix<double>(n, heads * Fk, 22), k = random_matrix<double>(n, heads * Fk, 23);
+  auto values = random_matrix<double>(n, heads * Fv, 24), d_out = random_matrix<double>(n, heads * Fv, 25);
+  const DotScore ds{1.0 / std::sqrt(double(Fk))};
+  const AttentionDropout drop{0.25f, RandomKey{9, 9}};
+  MatrixD out(n, heads * Fv);
+  GraphAttentionState<double> st;
+  dot_attention_forward<double>(g, q.view(), k.view(), values.view(), heads, ds, drop, out.view(), st);
+  CHECK(st.weights.empty());
+  MatrixD scores(g.num_edges(), heads);
+  edge_scores_dot<double>(g, q.view(), k.view(), heads, ds, scores.view());
+  Reference ref;
+  ref.forward(g, scores, values, drop);
+  CHECK(normalized_error(out, ref.out) < kFusedTol);
+  MatrixD w(g.num_edges(), heads);
+  dot_attention_weights<double>(g, q.view(), k.view(), heads, ds, w.view());
+  CHECK(normalized_error(w, ref.weights) < kFusedTol);
+
+  MatrixD dq(n, heads * Fk), dk(n, heads * Fk), dval(n, heads * Fv);
+  dot_attention_backward<double>(g, q.view(), k.view(), values.view(), heads, ds, drop, st, d_out.view(), dq.view(),
+                                 dk.view(), dval.view());
+  MatrixD r_val, rq(n, heads * Fk), rk(n, heads * Fk);
+  const MatrixD d_scores = ref.backward(g, values, drop, d_out, r_val);
+  edge_scores_dot_backward<double>(g, q.view(), k.view(), heads, ds, d_scores.view(), rq.view(), rk.view());
+  CHECK(normalized_error(dval, r_val) < kFusedTol);
+  CHECK(normalized_error(dq, rq) < kFusedTol);
+  CHECK(normalized_error(dk, rk) < kFusedTol);
+}
+
+TEST_CASE("GAT attention gradients match finite differences", "[attention][graph][gradient]") {
+  const std::int64_t n = 9, heads = 2, F = 3;
+  const Graph g = attn_test::random_graph(n, 30, 31, 4);
+  auto src = random_matrix<double>(n, heads, 32, 2.0), dst = random_matrix<double>(n, heads, 33, 2.0);
+  auto values = random_matrix<double>(n, heads * F, 34);
+  const auto R = random_matrix<double>(n, heads * F, 35);
+  for (float p : {0.0f, 0.3f}) {
+    INFO("p=" << p);
+    const AttentionDropout drop{p, RandomKey{5, 6}};
+    const ConcatScore cs{0.2};
+    auto loss = [&] {
+      MatrixD out(n, heads * F);
+      GraphAttentionState<double> st;
+      gat_attention_forward<double>(g, src.view(), dst.view(), values.view(), heads, cs, drop, out.view(), st);
+      return attn_test::dot_all(out, R);
+    };
+    MatrixD out(n, heads * F);
+    GraphAttentionState<double> st;
+    gat_attention_forward<double>(g, src.view(), dst.view(), values.view(), heads, cs, drop, out.view(), st);
+    MatrixD d_src(n, heads), d_dst(n, heads), d_values(n, heads * F);
+    gat_attention_backward<double>(g, src.view(), dst.view(), values.view(), heads, cs, drop, st, R.view(),
+                                   d_src.view(), d_dst.view(), d_values.view());
+    CHECK(max_gradient_error(src, d_src, loss) < kGradTol);
+    CHECK(max_gradient_error(dst, d_dst, loss) < kGradTol);
+    CHECK(max_gradient_error(values, d_values, loss) < kGradTol);
+  }
+}
+
+TEST_CASE("additive attention gradients match finite differences", "[attention][graph][gradient]") {
+  const std::int64_t n = 8, heads = 2, F = 3;
+  const Graph g = attn_test::random_graph(n, 25, 41, 2);
+  auto q = random_matrix<double>(n, heads * F, 42), k = random_matrix<double>(n, heads * F, 43);
+  auto v = random_matrix<double>(1, heads * F, 44), values = random_matrix<double>(n, heads * F, 45);
+  const auto R = random_matrix<double>(n, heads * F, 46);
+  for (auto act : {AdditiveScore::Activation::leaky_relu, AdditiveScore::Activation::tanh}) {
+    const AdditiveScore as{act, 0.2};
+    const AttentionDropout drop{0.3f, RandomKey{1, 2}};
+    auto loss = [&] {
+      MatrixD out(n, heads * F);
+      GraphAttentionState<double> st;
+      additive_attention_forward<double>(g, q.view(), k.view(), v.view(), values.view(), heads, as, drop, out.view(),
+                                         st);
+      return attn_test::dot_all(out, R);
+    };
+    MatrixD out(n, heads * F);
+    GraphAttentionState<double> st;
+    additive_attention_forward<double>(g, q.view(), k.view(), v.view(), values.view(), heads, as, drop, out.view(), st);
+    MatrixD dq(n, heads * F), dk(n, heads * F), dv(1, heads * F), dval(n, heads * F);
+    additive_attention_backward<double>(g, q.view(), k.view(), v.view(), values.view(), heads, as, drop, st, R.view(),
+                                        dq.view(), dk.view(), dv.view(), dval.view());
+    CHECK(max_gradient_error(q, dq, loss) < kGradTol);
+    CHECK(max_gradient_error(k, dk, loss) < kGradTol);
+    CHECK(max_gradient_error(v, dv, loss) < kGradTol);
+    CHECK(max_gradient_error(values, dval, loss) < kGradTol);
+  }
+}
+
+TEST_CASE("dot-product graph attention gradients match finite differences", "[attention][graph][gradient]") {
+  const std::int64_t n = 8, heads = 3, Fk = 2, Fv = 3;
+  const Graph g = attn_test::random_graph(n, 25, 51, 6);
+  auto q = random_matrix<double>(n, heads * Fk, 52), k = random_matrix<double>(n, heads * Fk, 53);
+  auto values = random_matrix<double>(n, heads * Fv, 54);
+  const auto R = random_matrix<double>(n, heads * Fv, 55);
+  const DotScore ds{0.7};
+  const AttentionDropout drop{0.2f, RandomKey{8, 8}};
+  auto loss = [&] {
+    MatrixD out(n, heads * Fv);
+    GraphAttentionState<double> st;
+    dot_attention_forward<double>(g, q.view(), k.view(), values.view(), heads, ds, drop, out.view(), st);
+    return attn_test::dot_all(out, R);
+  };
+  MatrixD out(n, heads * Fv);
+  GraphAttentionState<double> st;
+  dot_attention_forward<double>(g, q.view(), k.view(), values.view(), heads, ds, drop, out.view(), st);
+  MatrixD dq(n, heads * Fk), dk(n, heads * Fk), dval(n, heads * Fv);
+  dot_attention_backward<double>(g, q.view(), k.view(), values.view(), heads, ds, drop, st, R.view(), dq.view(),
+                                 dk.view(), dval.view());
+  CHECK(max_gradient_error(q, dq, loss) < kGradTol);
+  CHECK(max_gradient_error(k, dk, loss) < kGradTol);
+  CHECK(max_gradient_error(values, dval, loss) < kGradTol);
+}
+
+TEST_CASE("head_dot and bilinear key transform gradients match finite differences", "[attention][graph][gradient]") {
+  const std::int64_t n = 6, heads = 3, F = 4;
+  auto x = random_matrix<double>(n, heads * F, 61), a = random_matrix<double>(1, heads * F, 62);
+  const auto R = random_matrix<double>(n, heads, 63);
+  auto loss = [&] {
+    MatrixD out(n, heads);
+    head_dot<double>(x.view(), a.view(), heads, out.view());
+    return attn_test::dot_all(out, R);
+  };
+  MatrixD dx(n, heads * F), da(1, heads * F);
+  head_dot_backward<double>(x.view(), a.view(), heads, R.view(), dx.view(), da.view());
+  CHECK(max_gradient_error(x, dx, loss) < kGradTol);
+  CHECK(max_gradient_error(a, da, loss) < kGradTol);
+
+  const std::int64_t Fk = 2, Fq = 3;
+  auto key = random_matrix<double>(n, heads * Fk, 64), W = random_matrix<double>(heads * Fq, Fk, 65);
+  const auto R2 = random_matrix<double>(n, heads * Fq, 66);
+  auto loss2 = [&] {
+    MatrixD out(n, heads * Fq);
+    bilinear_transform_keys<double>(key.view(), W.view(), heads, out.view());
+    return attn_test::dot_all(out, R2);
+  };
+  MatrixD dkey(n, heads * Fk), dW(heads * Fq, Fk);
+  bilinear_transform_keys_backward<double>(key.view(), W.view(), heads, R2.view(), dkey.view(), dW.view());
+  CHECK(max_gradient_error(key, dkey, loss2) < kGradTol);
+  CHECK(max_gradient_error(W, dW, loss2) < kGradTol);
+}
+
+TEST_CASE("a node without incoming edges gets zero output and zero gradients", "[attention][graph]") {
+  // 0 -> 1, 0 -> 2, 1 -> 2, 2 -> 2 (self-loop), 1 -> 2 again (repeated edge); node 0 has no in-edge.
+  const std::vector<NodeId> s{0, 0, 1, 2, 1}, t{1, 2, 2, 2, 2};
+  const Graph g = Graph::from_edges(3, s, t);
+  const std::int64_t heads = 2, F = 2;
+  auto src = random_matrix<double>(3, heads, 71), dst = random_matrix<double>(3, heads, 72);
+  auto values = random_matrix<double>(3, heads * F, 73);
+  MatrixD out(3, heads * F, 99.0);
+  GraphAttentionState<double> st;
+  gat_attention_forward<double>(g, src.view(), dst.view(), values.view(), heads, {}, {}, out.view(), st, true);
+  for (std::int64_t c = 0; c < heads * F; ++c) CHECK(out(0, c) == 0.0);
+  CHECK(st.row_sum(0, 0) == 0.0);
+  CHECK(attn_test::all_finite(out));
+  // Node 1 has one incoming edge: its weight is 1 and its output is the source's value.
+  for (std::int64_t c = 0; c < heads * F; ++c) CHECK(out(1, c) == Approx(values(0, c)));
+  MatrixD d_out(3, heads * F, 1.0), d_src(3, heads), d_dst(3, heads), d_values(3, heads * F);
+  gat_attention_backward<double>(g, src.view(), dst.view(), values.view(), heads, {}, {}, st, d_out.view(),
+                                 d_src.view(), d_dst.view(), d_values.view());
+  CHECK(d_dst(0, 0) == 0.0);
+  CHECK(d_dst(0, 1) == 0.0);
+  CHECK(attn_test::all_finite(d_src));
+  CHECK(attn_test::all_finite(d_values));
+
+  // The repeated edge 1 -> 2 counts twice: weights are per stored edge.
+  MatrixD w(g.num_edges(), heads);
+  gat_attention_weights<double>(g, src.view(), dst.view(), heads, {}, w.view());
+  for (std::int64_t h = 0; h < heads; ++h) {
+    double sum = 0;
+    for (std::int64_t e = g.in_offsets()[2]; e < g.in_offsets()[3]; ++e) sum += w(e, h);
+    CHECK(sum == Approx(1.0));
+  }
+}
+
+TEST_CASE("GAT weights on a hand-computed graph", "[attention][graph]") {
+  // Node 2 receives from 0, 1 and itself. With dst[2] = 0 and src = (ln 1, ln 2, ln 3) >= 0 the
+  // LeakyReLU is the identity, so the weights are (1, 2, 3) / 6.
+  const std::vector<NodeId> s{0, 1, 2}, t{2, 2, 2};
+  const Graph g = Graph::from_edges(3, s, t);
+  MatrixD src(3, 1), dst(3, 1), values(3, 1);
+  src(0, 0) = std::log(1.0);
+  src(1, 0) = std::log(2.0);
+  src(2, 0) = std::log(3.0);
+  values(0, 0) = 6;
+  values(1, 0) = 12;
+  values(2, 0) = 18;
+  MatrixD out(3, 1);
+  GraphAttentionState<double> st;
+  gat_attention_forward<double>(g, src.view(), dst.view(), values.view(), 1, {}, {}, out.view(), st, true);
+  CHECK(st.weights(0, 0) == Approx(1.0 / 6));
+  CHECK(st.weights(1, 0) == Approx(2.0 / 6));
+  CHECK(st.weights(2, 0) == Approx(3.0 / 6));
+  CHECK(out(2, 0) == Approx((6 * 1 + 12 * 2 + 18 * 3) / 6.0));
+  // A negative pre-activation goes through the slope: src[0] = -1 gives score -0.2.
+  src(0, 0) = -1;
+  gat_attention_forward<double>(g, src.view(), dst.view(), values.view(), 1, ConcatScore{0.2}, {}, out.view(), st,
+                                true);
+  const double z = std::exp(-0.2) + 2 + 3;
+  CHECK(st.weights(0, 0) == Approx(std::exp(-0.2) / z));
+}
+
+TEST_CASE("dropout is a pure function of the key", "[attention][graph]") {
+  const std::int64_t n = 30, heads = 2, F = 3;
+  const Graph g = attn_test::random_graph(n, 200, 81);
+  auto src = random_matrix<float>(n, heads, 82), dst = random_matrix<float>(n, heads, 83);
+  auto values = random_matrix<float>(n, heads * F, 84);
+  auto run = [&](AttentionDropout d) {
+    Matrix out(n, heads * F);
+    GraphAttentionState<float> st;
+    gat_attention_forward<float>(g, src.view(), dst.view(), values.view(), heads, {}, d, out.view(), st);
+    return out;
+  };
+  const auto a = run({0.5f, RandomKey{1, 2}});
+  const auto b = run({0.5f, RandomKey{1, 2}});
+  const auto c = run({0.5f, RandomKey{1, 3}});
+  const auto none = run({});
+  CHECK(attn_test::bitwise_equal(a, b));
+  CHECK_FALSE(attn_test::bitwise_equal(a, c));
+  CHECK_FALSE(attn_test::bitwise_equal(a, none));
+}
+
+TEST_CASE("graph attention is bitwise identical for 1 and 2 threads", "[attention][graph][threads]") {
+  const std::int64_t n = 5000, heads = 4, F = 8;
+  const Graph g = attn_test::random_graph(n, 80000, 91, 17);
+  auto src = random_matrix<float>(n, heads, 92), dst = random_matrix<float>(n, heads, 93);
+  auto q = random_matrix<float>(n, heads * F, 94), k = random_matrix<float>(n, heads * F, 95);
+  auto v = random_matrix<float>(1, heads * F, 96);
+  auto values = random_matrix<float>(n, heads * F, 97), d_out = random_matrix<float>(n, heads * F, 98);
+  const AttentionDropout drop{0.1f, RandomKey{4, 4}};
+  struct Result {
+    Matrix out, d_src, d_dst, d_values, out2, dq, dk, dv, dval2, w;
+  };
+  auto run = [&](int threads) {
+    set_num_threads(threads);
+    Result r;
+    r.out.resize(n, heads * F);
+    GraphAttentionState<float> st;
+    gat_attention_forward<float>(g, src.view(), dst.view(), values.view(), heads, {}, drop, r.out.view(), st);
+    r.d_src.resize(n, heads);
+    r.d_dst.resize(n, heads);
+    r.d_values.resize(n, heads * F);
+    gat_attention_backward<float>(g, src.view(), dst.view(), values.view(), heads, {}, drop, st, d_out.view(),
+                                  r.d_src.view(), r.d_dst.view(), r.d_values.view());
+    r.out2.resize(n, heads * F);
+    additive_attention_forward<float>(g, q.view(), k.view(), v.view(), values.view(), heads, {}, drop, r.out2.view(),
+                                      st);
+    r.dq.resize(n, heads * F);
+    r.dk.resize(n, heads * F);
+    r.dv.resize(1, heads * F);
+    r.dval2.resize(n, heads * F);
+    additive_attention_backward<float>(g, q.view(), k.view(), v.view(), values.view(), heads, {}, drop, st,
+                                       d_out.view(), r.dq.view(), r.dk.view(), r.dv.view(), r.dval2.view());
+    r.w.resize(g.num_edges(), heads);
+    gat_attention_weights<float>(g, src.view(), dst.view(), heads, {}, r.w.view());
+    return r;
+  };
+  const Result one = run(1);
+  const Result two = run(2);
+  set_num_threads(0);
+  CHECK(attn_test::bitwise_equal(one.out, two.out));
+  CHECK(attn_test::bitwise_equal(one.d_src, two.d_src));
+  CHECK(attn_test::bitwise_equal(one.d_dst, two.d_dst));
+  CHECK(attn_test::bitwise_equal(one.d_values, two.d_values));
+  CHECK(attn_test::bitwise_equal(one.out2, two.out2));
+  CHECK(attn_test::bitwise_equal(one.dq, two.dq));
+  CHECK(attn_test::bitwise_equal(one.dk, two.dk));
+  CHECK(attn_test::bitwise_equal(one.dv, two.dv));
+  CHECK(attn_test::bitwise_equal(one.dval2, two.dval2));
+  CHECK(attn_test::bitwise_equal(one.w, two.w));
+  CHECK(attn_test::all_finite(one.out));
+}
+
+TEST_CASE("bad shapes are refused with a message naming the argument", "[attention][graph][errors]") {
+  const Graph g = attn_test::random_graph(5, 10, 101);
+  const std::int64_t heads = 2, F = 3;
+  MatrixD src(5, heads), dst(5, heads), values(5, heads * F), out(5, heads * F);
+  MatrixD bad_scores(4, heads), bad_values(5, 5), bad_out(5, heads * F + 1);
+  GraphAttentionState<double> st;
+  using Catch::Contains;
+  REQUIRE_THROWS_AS(gat_attention_forward<double>(g, bad_scores.view(), dst.view(), values.view(), heads, {}, {},
+                                                  out.view(), st),
+                    InvalidArgument);
+  REQUIRE_THROWS_WITH(gat_attention_forward<double>(g, bad_scores.view(), dst.view(), values.view(), heads, {}, {},
+                                                    out.view(), st),
+                      Contains("src_score is 4x2, expected 5x2"));
+  REQUIRE_THROWS_WITH(gat_attention_forward<double>(g, src.view(), bad_scores.view(), values.view(), heads, {}, {},
+                                                    out.view(), st),
+                      Contains("dst_score"));
+  REQUIRE_THROWS_WITH(gat_attention_forward<double>(g, src.view(), dst.view(), bad_values.view(), heads, {}, {},
+                                                    out.view(), st),
+                      Contains("values has 5 columns"));
+  REQUIRE_THROWS_WITH(gat_attention_forward<double>(g, src.view(), dst.view(), values.view(), heads, {}, {},
+                                                    bad_out.view(), st),
+                      Contains("out is 5x7, expected 5x6"));
+  REQUIRE_THROWS_WITH(gat_attention_forward<double>(g, src.view(), dst.view(), values.view(), 0, {}, {}, out.view(),
+                                                    st),
+                      Contains("heads"));
+  REQUIRE_THROWS_WITH(gat_attention_forward<double>(g, src.view(), dst.view(), values.view(), heads, {},
+                                                    AttentionDropout{1.0f}, out.view(), st),
+                      Contains("dropout.p"));
+  MatrixD d_src(5, heads), d_dst(5, heads), d_values(5, heads * F);
+  GraphAttentionState<double> empty;
+  REQUIRE_THROWS_WITH(gat_attention_backward<double>(g, src.view(), dst.view(), values.view(), heads, {}, {}, empty,
+                                                     out.view(), d_src.view(), d_dst.view(), d_values.view()),
+                      Contains("state.row_max"));
+  gat_attention_forward<double>(g, src.view(), dst.view(), values.view(), heads, {}, {}, out.view(), st);
+  REQUIRE_THROWS_WITH(gat_attention_backward<double>(g, src.view(), dst.view(), values.view(), heads, {}, {}, st,
+                                                     out.view(), d_src.view(), bad_scores.view(), d_values.view()),
+                      Contains("d_dst_score"));
+  MatrixD q(5, heads * F), v(1, heads * F), bad_v(1, heads * F + 2), w(g.num_edges() + 1, heads);
+  REQUIRE_THROWS_WITH(additive_attention_forward<double>(g, q.view(), q.view(), bad_v.view(), values.view(), heads,
+                                                         {}, {}, out.view(), st),
+                      Contains("v is 1x8, expected 1x6"));
+  REQUIRE_THROWS_WITH(additive_attention_forward<double>(g, q.view(), bad_values.view(), v.view(), values.view(),
+                                                         heads, {}, {}, out.view(), st),
+                      Contains("key"));
+  REQUIRE_THROWS_WITH(dot_attention_weights<double>(g, q.view(), q.view(), heads, {}, w.view()), Contains("weights"));
+  MatrixD x(5, heads * F), a(1, heads * F + 1), o(5, heads);
+  REQUIRE_THROWS_WITH(head_dot<double>(x.view(), a.view(), heads, o.view()), Contains("head_dot: a is 1x7"));
+  MatrixD scores(g.num_edges(), heads), weights(g.num_edges() + 2, heads);
+  REQUIRE_THROWS_WITH(edge_softmax<double>(g, scores.view(), weights.view()), Contains("edge_softmax: weights"));
+  REQUIRE_THROWS_WITH(aggregate<double>(g, scores.view(), bad_values.view(), out.view()),
+                      Contains("aggregate: values"));
+}
