@@ -15,7 +15,7 @@ namespace {
 using detail::require_shape;
 
 template <class T>
-struct ConcatScorer {
+struct ConcatEdgeScorer {
   MatrixView<const T> src, dst;
   T slope;
   MatrixView<T> d_src{}, d_dst{};
@@ -31,7 +31,7 @@ struct ConcatScorer {
 };
 
 template <class T>
-struct AdditiveScorer {
+struct AdditiveEdgeScorer {
   MatrixView<const T> q, k, v;
   std::int64_t F;
   bool use_tanh;
@@ -85,7 +85,7 @@ struct AdditiveScorer {
 };
 
 template <class T>
-struct DotScorer {
+struct DotEdgeScorer {
   MatrixView<const T> q, k;
   std::int64_t F;
   T scale;
@@ -143,7 +143,7 @@ void gat_attention_forward(const Graph& g, MatrixView<const T> src_score, Matrix
   require_shape(fn, "src_score", src_score, g.num_nodes(), heads);
   require_shape(fn, "dst_score", dst_score, g.num_nodes(), heads);
   require_shape(fn, "out", MatrixView<const T>(out), g.num_nodes(), values.cols());
-  const ConcatScorer<T> sc{src_score, dst_score, static_cast<T>(score.negative_slope)};
+  const ConcatEdgeScorer<T> sc{src_score, dst_score, static_cast<T>(score.negative_slope)};
   detail::fused_forward(g, sc, values, heads, dropout, out, state, keep_weights);
 }
 
@@ -167,7 +167,7 @@ void gat_attention_backward(const Graph& g, MatrixView<const T> src_score, Matri
   detail::set_zero(d_src_score);
   detail::set_zero(d_dst_score);
   detail::set_zero(d_values);
-  ConcatScorer<T> sc{src_score, dst_score, static_cast<T>(score.negative_slope), d_src_score, d_dst_score};
+  ConcatEdgeScorer<T> sc{src_score, dst_score, static_cast<T>(score.negative_slope), d_src_score, d_dst_score};
   detail::fused_backward(g, sc, values, heads, dropout, state, d_out, d_values);
 }
 
@@ -179,7 +179,7 @@ void gat_attention_weights(const Graph& g, MatrixView<const T> src_score, Matrix
   require_shape(fn, "src_score", src_score, g.num_nodes(), heads);
   require_shape(fn, "dst_score", dst_score, g.num_nodes(), heads);
   require_shape(fn, "weights", MatrixView<const T>(weights), g.num_edges(), heads);
-  const ConcatScorer<T> sc{src_score, dst_score, static_cast<T>(score.negative_slope)};
+  const ConcatEdgeScorer<T> sc{src_score, dst_score, static_cast<T>(score.negative_slope)};
   detail::fused_weights(g, sc, heads, weights);
 }
 
@@ -253,7 +253,7 @@ void additive_attention_forward(const Graph& g, MatrixView<const T> query, Matri
   check_values(fn, g, values, heads);
   check_dropout(fn, dropout);
   require_shape(fn, "out", MatrixView<const T>(out), g.num_nodes(), values.cols());
-  const AdditiveScorer<T> sc{query, key, v, F, score.activation == AdditiveScore::Activation::tanh,
+  const AdditiveEdgeScorer<T> sc{query, key, v, F, score.activation == AdditiveScore::Activation::tanh,
                              static_cast<T>(score.negative_slope)};
   detail::fused_forward(g, sc, values, heads, dropout, out, state, keep_weights);
 }
@@ -282,7 +282,7 @@ void additive_attention_backward(const Graph& g, MatrixView<const T> query, Matr
   // d_v sums over every edge; each destination row writes its own share, and the shares are
   // then added in row order (deterministic, no atomics). O(N*H*F) like any node tensor.
   BasicMatrix<T> dv_rows(n, query.cols());
-  AdditiveScorer<T> sc{query, key, v, F, score.activation == AdditiveScore::Activation::tanh,
+  AdditiveEdgeScorer<T> sc{query, key, v, F, score.activation == AdditiveScore::Activation::tanh,
                        static_cast<T>(score.negative_slope), d_query, d_key, dv_rows.view()};
   detail::fused_backward(g, sc, values, heads, dropout, state, d_out, d_values);
   detail::for_range(query.cols(), 16, [&](std::int64_t begin, std::int64_t end) {
@@ -301,7 +301,7 @@ void additive_attention_weights(const Graph& g, MatrixView<const T> query, Matri
   constexpr const char* fn = "additive_attention_weights";
   const std::int64_t F = check_additive(fn, g, query, key, v, heads);
   require_shape(fn, "weights", MatrixView<const T>(weights), g.num_edges(), heads);
-  const AdditiveScorer<T> sc{query, key, v, F, score.activation == AdditiveScore::Activation::tanh,
+  const AdditiveEdgeScorer<T> sc{query, key, v, F, score.activation == AdditiveScore::Activation::tanh,
                              static_cast<T>(score.negative_slope)};
   detail::fused_weights(g, sc, heads, weights);
 }
@@ -330,7 +330,7 @@ void dot_attention_forward(const Graph& g, MatrixView<const T> query, MatrixView
   check_values(fn, g, values, heads);
   check_dropout(fn, dropout);
   require_shape(fn, "out", MatrixView<const T>(out), g.num_nodes(), values.cols());
-  const DotScorer<T> sc{query, key, F, static_cast<T>(score.scale)};
+  const DotEdgeScorer<T> sc{query, key, F, static_cast<T>(score.scale)};
   detail::fused_forward(g, sc, values, heads, dropout, out, state, keep_weights);
 }
 
@@ -353,7 +353,7 @@ void dot_attention_backward(const Graph& g, MatrixView<const T> query, MatrixVie
   detail::set_zero(d_query);
   detail::set_zero(d_key);
   detail::set_zero(d_values);
-  DotScorer<T> sc{query, key, F, static_cast<T>(score.scale), d_query, d_key};
+  DotEdgeScorer<T> sc{query, key, F, static_cast<T>(score.scale), d_query, d_key};
   detail::fused_backward(g, sc, values, heads, dropout, state, d_out, d_values);
 }
 
@@ -363,7 +363,7 @@ void dot_attention_weights(const Graph& g, MatrixView<const T> query, MatrixView
   constexpr const char* fn = "dot_attention_weights";
   const std::int64_t F = check_dot(fn, g, query, key, heads);
   require_shape(fn, "weights", MatrixView<const T>(weights), g.num_edges(), heads);
-  const DotScorer<T> sc{query, key, F, static_cast<T>(score.scale)};
+  const DotEdgeScorer<T> sc{query, key, F, static_cast<T>(score.scale)};
   detail::fused_weights(g, sc, heads, weights);
 }
 
