@@ -46,5 +46,8 @@ TEST_CASE("sparse-dense products agree with dense products", "[tensor][sparse]")
   spmm(csr.transposed(), g.view(), w.view());
   gemm_reference<float>(dense.view(), Transpose::yes, g.view(), Transpose::no, w_expected.view());
   CHECK(gat_test::normalized_error(w, w_expected) < 1e-6);
+  Matrix w2(40, 16);
+  spmm_tn(csr, g.view(), w2.view());
+  CHECK(gat_test::normalized_error(w2, w_expected) < 1e-6);
   REQUIRE_THROWS_WITH(spmm(csr, g.view(), c.view()), Catch::Contains("A's columns must equal B's rows"));
 }

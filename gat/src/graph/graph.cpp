@@ -36,7 +36,20 @@ void validate_input(std::int64_t num_nodes, std::span<const NodeId> source, std:
 
 Graph Graph::from_edges(std::int64_t num_nodes, std::span<const NodeId> source, std::span<const NodeId> target,
                         const GraphOptions& options) {
+  return from_edges(num_nodes, source, target, options, {});
+}
+
+Graph Graph::rebuilt(const GraphOptions& options) const {
+  Graph g = from_edges(num_nodes_, in_sources_, in_targets_, options, input_edge_ids_);
+  g.num_input_edges_ = num_input_edges_;
+  return g;
+}
+
+Graph Graph::from_edges(std::int64_t num_nodes, std::span<const NodeId> source, std::span<const NodeId> target,
+                        const GraphOptions& options, std::span<const std::int64_t> input_ids) {
   validate_input(num_nodes, source, target);
+  GAT_REQUIRE(input_ids.empty() || input_ids.size() == source.size(), "graph: ", input_ids.size(),
+              " input edge ids for ", source.size(), " edges");
   const bool drop_loops = options.self_loops != SelfLoops::keep;
   const bool add_loops = options.self_loops == SelfLoops::add;
   const std::int64_t m = static_cast<std::int64_t>(source.size());
@@ -46,8 +59,9 @@ Graph Graph::from_edges(std::int64_t num_nodes, std::span<const NodeId> source, 
     for (std::int64_t i = 0; i < m; ++i) {
       const NodeId s = source[i], t = target[i];
       if (s == t && drop_loops) continue;
-      visit(s, t, i);
-      if (options.make_undirected && s != t) visit(t, s, i);
+      const std::int64_t id = input_ids.empty() ? i : input_ids[i];
+      visit(s, t, id);
+      if (options.make_undirected && s != t) visit(t, s, id);
     }
     if (add_loops)
       for (NodeId v = 0; v < num_nodes; ++v) visit(v, v, kAddedSelfLoop);

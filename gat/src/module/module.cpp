@@ -14,7 +14,8 @@ std::vector<NamedParameter<T>> Module<T>::named_parameters() {
 template <class T>
 void Module<T>::collect(const std::string& prefix, std::vector<NamedParameter<T>>& out) {
   for (auto& entry : parameters_) out.push_back({prefix + entry.name, entry.parameter.get()});
-  for (auto& [name, child] : children_) child->collect(prefix + name + ".", out);
+  // An unnamed child (a container a module wraps) adds no level to the names.
+  for (auto& [name, child] : children_) child->collect(name.empty() ? prefix : prefix + name + ".", out);
 }
 
 template <class T>

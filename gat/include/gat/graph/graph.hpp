@@ -57,6 +57,13 @@ class Graph {
   static Graph from_edges(const EdgeList& edges, const GraphOptions& options = {}) {
     return from_edges(edges.num_nodes, edges.source, edges.target, options);
   }
+  // As above, but edge i records input_ids[i] as its input edge id instead of i (for graphs
+  // derived from other graphs, so ids keep pointing at the user's original edges).
+  static Graph from_edges(std::int64_t num_nodes, std::span<const NodeId> source, std::span<const NodeId> target,
+                          const GraphOptions& options, std::span<const std::int64_t> input_ids);
+
+  // This graph with the given options applied again (e.g. SelfLoops::add), input edge ids kept.
+  Graph rebuilt(const GraphOptions& options) const;
 
   std::int64_t num_nodes() const noexcept { return num_nodes_; }
   std::int64_t num_edges() const noexcept { return static_cast<std::int64_t>(in_sources_.size()); }

@@ -11,7 +11,11 @@ namespace gat {
 template <class T>
 void spmm(const BasicCsrMatrix<T>& a, std::type_identity_t<MatrixView<const T>> b, MatrixView<T> c, bool accumulate = false);
 
-// A weight gradient W^T-style product A^T * B is spmm(a.transposed(), b, c): keep the transposed
-// matrix around (it is computed once per dataset) and the product stays a row-parallel gather.
+// C (+)= A^T * B, A: m x k sparse, B: m x n dense, C: k x n. The weight gradient of a projection
+// of sparse input. Threads own disjoint column blocks of C and each visits the rows of A in order,
+// so the result does not depend on the thread count and no transpose of A is needed.
+template <class T>
+void spmm_tn(const BasicCsrMatrix<T>& a, std::type_identity_t<MatrixView<const T>> b, MatrixView<T> c,
+             bool accumulate = false);
 
 }  // namespace gat

@@ -1,0 +1,77 @@
+#include "cli_common.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "gat/core/parallel.hpp"
+#include "gat/io/registry.hpp"
+#include "gat/train/model_config.hpp"
+
+namespace gat::cli {
+
+void DatasetFlags::add_to(CLI::App& app) {
+  app.add_option("--dataset", dataset,
+                 "cora, citeseer, pubmed, another name under --data-root, a path, or 'synthetic' (the default)");
+  app.add_option("--data-root", data_root, "where datasets are looked up (default: $GAT_DATA, else ./data)");
+  app.add_option("--format", format, "which copy to read when several are present")
+      ->check(CLI::IsMember({"any", "ogb", "planetoid", "linqs"}));
+  app.add_option("--split", split, "the OGB split folder (default: public, else the only one)");
+  app.add_flag("--raw-features", raw_features, "do not row-normalise the features");
+}
+
+io::Dataset DatasetFlags::load() const {
+  io::DatasetRequest request;
+  request.name_or_path = dataset;
+  request.data_root = data_root.empty() ? io::default_data_root() : std::filesystem::path(data_root);
+  request.format = *io::parse_format(format);
+  request.split = split;
+  return io::load_dataset(request);
+}
+
+PreparedData prepare(const DatasetFlags& flags) {
+  PreparedData data{flags.load(), {}};
+  if (!flags.raw_features) data.dataset.features.normalize_rows();
+  data.graph = Graph::from_edges(data.dataset.edges);
+  return data;
+}
+
+LoadedModel load_model(const std::string& path) {
+  LoadedModel loaded;
+  loaded.checkpoint = io::read_checkpoint(path);
+  auto it = loaded.checkpoint.metadata.find("gat_model");
+  if (it == loaded.checkpoint.metadata.end())
+    throw DataError(path, 0, "this checkpoint has no 'gat_model' metadata; was it written by gat train --save?");
+  nn::GatModelOptions options;
+  try {
+    options = train::gat_model_options_from_json(nlohmann::json::parse(it->second));
+  } catch (const nlohmann::json::exception& e) {
+    throw DataError(path, 0, std::string("the model configuration is not valid JSON: ") + e.what());
+  } catch (const InvalidArgument& e) {
+    throw DataError(path, 0, e.what());
+  }
+  loaded.model = std::make_unique<nn::GatModel<float>>(options);
+  io::load_parameters(loaded.checkpoint, *loaded.model, path);
+  return loaded;
+}
+
+void add_threads_flag(CLI::App& app, int& threads) {
+  app.add_option("--threads", threads, "threads to use (default: all cores)")->check(CLI::NonNegativeNumber);
+}
+
+void apply_threads(int threads) {
+  if (threads > 0) set_num_threads(threads);
+}
+
+void progress(const std::string& line) {
+  static const bool tty = ::isatty(STDERR_FILENO);
+  if (tty) std::cerr << '\r' << line << "\033[K" << std::flush;
+}
+
+void end_progress() {
+  static const bool tty = ::isatty(STDERR_FILENO);
+  if (tty) std::cerr << '\r' << "\033[K" << std::flush;
+}
+
+}  // namespace gat::cli

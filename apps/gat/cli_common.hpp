@@ -1,0 +1,52 @@
+#pragma once
+// What the subcommands of `gat` share: dataset flags, the model preset for a dataset, loading a
+// checkpoint with its model, and the exit codes (0 success, 1 bad usage, 2 bad input data,
+// 3 internal error).
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "gat/io/checkpoint.hpp"
+#include "gat/io/dataset.hpp"
+#include "gat/nn/gat_model.hpp"
+
+namespace gat::cli {
+
+enum ExitCode { kSuccess = 0, kBadUsage = 1, kBadData = 2, kInternal = 3 };
+
+struct DatasetFlags {
+  std::string dataset;  // name or path; empty: the built-in synthetic graph
+  std::string data_root;
+  std::string format = "any";
+  std::string split;
+  bool raw_features = false;  // skip row normalisation
+
+  void add_to(CLI::App& app);
+  io::Dataset load() const;
+};
+
+// A dataset ready for a model: its graph and (row-normalised) features.
+struct PreparedData {
+  io::Dataset dataset;
+  Graph graph;
+};
+PreparedData prepare(const DatasetFlags& flags);
+
+struct LoadedModel {
+  std::unique_ptr<nn::GatModel<float>> model;
+  io::Checkpoint checkpoint;
+};
+// Rebuilds the model a checkpoint was saved from and loads its parameters.
+LoadedModel load_model(const std::string& path);
+
+// "--threads N": 0 keeps OpenMP's default.
+void add_threads_flag(CLI::App& app, int& threads);
+void apply_threads(int threads);
+
+// Prints a progress line in place when stderr is a terminal, nothing otherwise.
+void progress(const std::string& line);
+void end_progress();
+
+}  // namespace gat::cli

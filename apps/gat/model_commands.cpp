@@ -1,0 +1,180 @@
+// gat eval, gat predict, gat attention: what a trained checkpoint does on a dataset.
+#include <cmath>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <memory>
+
+#include "cli_common.hpp"
+#include "commands.hpp"
+#include "gat/io/attention_json.hpp"
+#include "gat/train/loss.hpp"
+#include "gat/train/metrics.hpp"
+#include "gat/train/trainer.hpp"
+
+namespace gat::cli {
+
+namespace {
+
+struct ModelFlags {
+  DatasetFlags data;
+  std::string checkpoint;
+  int threads = 0;
+  bool json = false;
+
+  void add_to(CLI::App& cmd) {
+    cmd.add_option("--checkpoint", checkpoint, "a .safetensors file written by gat train --save")->required();
+    data.add_to(cmd);
+    add_threads_flag(cmd, threads);
+  }
+};
+
+struct Loaded {
+  LoadedModel model;
+  PreparedData data;
+};
+
+Loaded load(ModelFlags& f) {
+  apply_threads(f.threads);
+  Loaded l{load_model(f.checkpoint), {}};
+  // Preprocess as the model was trained.
+  auto it = l.model.checkpoint.metadata.find("normalize_features");
+  if (it != l.model.checkpoint.metadata.end() && it->second == "false") f.data.raw_features = true;
+  l.data = prepare(f.data);
+  const auto& o = l.model.model->options();
+  if (l.data.dataset.features.cols() != o.in_features)
+    throw InvalidArgument("--dataset: it has " + std::to_string(l.data.dataset.features.cols()) +
+                          " features but the checkpoint's model expects " + std::to_string(o.in_features));
+  return l;
+}
+
+int run_eval(ModelFlags& f) {
+  Loaded l = load(f);
+  const auto& ds = l.data.dataset;
+  const Matrix logits = train::predict_logits(*l.model.model, l.data.graph, ds.features);
+  nlohmann::json out{{"dataset", ds.name}};
+  for (auto [name, nodes] : {std::pair{"train", &ds.train}, std::pair{"valid", &ds.valid}, std::pair{"test", &ds.test}}) {
+    if (nodes->empty()) continue;
+    const bool labels_fit = logits.cols() >= ds.num_classes;
+    if (!labels_fit) throw InvalidArgument("--dataset: its labels exceed the model's classes");
+    out[name] = {{"accuracy", train::accuracy<float>(logits.view(), ds.labels, *nodes)},
+                 {"loss", train::softmax_cross_entropy<float>(logits.view(), ds.labels, *nodes)},
+                 {"nodes", nodes->size()}};
+  }
+  if (f.json) {
+    std::cout << out.dump(2) << "\n";
+  } else {
+    for (const char* name : {"train", "valid", "test"})
+      if (out.contains(name))
+        std::cout << name << ": accuracy " << std::fixed << std::setprecision(4)
+                  << out[name]["accuracy"].get<double>() << "  loss " << out[name]["loss"].get<double>() << "  ("
+                  << out[name]["nodes"].get<std::size_t>() << " nodes)\n";
+  }
+  return kSuccess;
+}
+
+struct PredictFlags : ModelFlags {
+  std::string out, output_format = "csv";
+};
+
+int run_predict(PredictFlags& f) {
+  Loaded l = load(f);
+  const auto& ds = l.data.dataset;
+  const Matrix logits = train::predict_logits(*l.model.model, l.data.graph, ds.features);
+  const auto classes = train::predict_classes<float>(logits.view());
+  std::ofstream file;
+  if (!f.out.empty()) {
+    file.open(f.out, std::ios::trunc);
+    if (!file) throw DataError(f.out, 0, "cannot open for writing");
+  }
+  std::ostream& out = f.out.empty() ? std::cout : file;
+  auto probabilities = [&](std::int64_t n) {
+    std::vector<double> p(static_cast<std::size_t>(logits.cols()));
+    double mx = logits(n, 0), sum = 0;
+    for (std::int64_t c = 1; c < logits.cols(); ++c) mx = std::max<double>(mx, logits(n, c));
+    for (std::int64_t c = 0; c < logits.cols(); ++c) sum += p[c] = std::exp(logits(n, c) - mx);
+    for (auto& v : p) v /= sum;
+    return p;
+  };
+  auto node_id = [&](std::int64_t n) { return ds.node_names.empty() ? std::to_string(n) : ds.node_names[n]; };
+  if (f.output_format == "json") {
+    out << "[\n";
+    for (std::int64_t n = 0; n < logits.rows(); ++n) {
+      out << nlohmann::json{{"node", node_id(n)}, {"label", classes[n]}, {"probabilities", probabilities(n)}}.dump()
+          << (n + 1 < logits.rows() ? ",\n" : "\n");
+    }
+    out << "]\n";
+  } else {
+    out << "node,label";
+    for (std::int64_t c = 0; c < logits.cols(); ++c) out << ",p" << c;
+    out << '\n';
+    for (std::int64_t n = 0; n < logits.rows(); ++n) {
+      out << node_id(n) << ',' << classes[n];
+      for (double p : probabilities(n)) out << ',' << p;
+      out << '\n';
+    }
+  }
+  return kSuccess;
+}
+
+struct AttentionFlags : ModelFlags {
+  std::string out;
+  std::optional<std::int64_t> node, top_k, layer, head;
+  bool average_heads = false;
+};
+
+int run_attention(AttentionFlags& f) {
+  Loaded l = load(f);
+  const auto& ds = l.data.dataset;
+  auto& model = *l.model.model;
+  model.keep_attention_weights(true);
+  train::predict_logits(model, l.data.graph, ds.features);
+  std::vector<AttentionWeights<float>> layers;
+  for (std::size_t i = 0; i < model.num_attention_layers(); ++i) layers.push_back(model.attention_weights(i));
+  io::AttentionExportOptions options;
+  options.layer = f.layer;
+  options.head = f.head;
+  options.top_k = f.top_k;
+  options.average_heads = f.average_heads;
+  if (f.node) options.node = static_cast<NodeId>(*f.node);
+  io::AttentionExportInfo info{ds.name, ds.num_nodes(), ds.node_names};
+  io::write_attention_json_file(f.out, layers, info, options);
+  if (!f.json) std::cout << "attention weights of " << layers.size() << " layer(s) written to " << f.out << "\n";
+  return kSuccess;
+}
+
+}  // namespace
+
+Runner add_eval_command(CLI::App& app) {
+  auto f = std::make_shared<ModelFlags>();
+  CLI::App* cmd = app.add_subcommand("eval", "accuracy and loss of a checkpoint on a dataset's splits");
+  f->add_to(*cmd);
+  cmd->add_flag("--json", f->json, "print JSON");
+  return [cmd, f]() { return cmd->parsed() ? run_eval(*f) : -1; };
+}
+
+Runner add_predict_command(CLI::App& app) {
+  auto f = std::make_shared<PredictFlags>();
+  CLI::App* cmd = app.add_subcommand("predict", "labels and class probabilities of every node");
+  f->add_to(*cmd);
+  cmd->add_option("--out", f->out, "write to FILE instead of standard output");
+  cmd->add_option("--output-format", f->output_format, "csv or json")->check(CLI::IsMember({"csv", "json"}));
+  return [cmd, f]() { return cmd->parsed() ? run_predict(*f) : -1; };
+}
+
+Runner add_attention_command(CLI::App& app) {
+  auto f = std::make_shared<AttentionFlags>();
+  CLI::App* cmd = app.add_subcommand("attention", "export the attention weights of every layer as JSON");
+  f->add_to(*cmd);
+  cmd->add_option("--out", f->out, "the JSON file to write")->required();
+  cmd->add_option("--node", f->node, "only the neighbourhoods that reach node ID through all layers")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--top-k", f->top_k, "keep the K largest weights per target node")->check(CLI::PositiveNumber);
+  cmd->add_option("--layer", f->layer, "only this layer (0-based)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--head", f->head, "only this head (0-based)")->check(CLI::NonNegativeNumber);
+  cmd->add_flag("--average-heads", f->average_heads, "one weight per edge: the mean over heads");
+  cmd->add_flag("--json", f->json, "print nothing but errors");
+  return [cmd, f]() { return cmd->parsed() ? run_attention(*f) : -1; };
+}
+
+}  // namespace gat::cli

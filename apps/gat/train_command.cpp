@@ -1,0 +1,227 @@
+// gat train: the paper's node classification, run for several seeds.
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <memory>
+#include <sstream>
+
+#include "cli_common.hpp"
+#include "commands.hpp"
+#include "gat/train/model_config.hpp"
+#include "gat/train/trainer.hpp"
+
+namespace gat::cli {
+
+namespace {
+
+struct TrainFlags {
+  DatasetFlags data;
+  int runs = 1;
+  std::uint64_t seed = 0;
+  std::string summary, save, log;
+  bool json = false;
+  int threads = 0;
+  // Overrides of the paper's hyperparameters (unset: the preset for the dataset).
+  std::optional<std::int64_t> epochs, patience, hidden, heads, output_heads, layers;
+  std::optional<double> lr, weight_decay;
+  std::optional<float> dropout, feature_dropout, attention_dropout;
+  std::string layer = "gat", optimizer = "adam", activation = "elu";
+};
+
+// The GAT paper's hyperparameters: 8 heads x 8 features, ELU, dropout 0.6, lr 0.005, L2 5e-4;
+// Pubmed: 8 averaged output heads, lr 0.01, L2 0.001.
+void apply_preset(const std::string& dataset, nn::GatModelOptions& model, train::TrainOptions& train) {
+  model.hidden = 8;
+  model.heads = 8;
+  model.output_heads = 1;
+  model.feature_dropout = 0.6f;
+  model.attention_dropout = 0.6f;
+  train.lr = 0.005;
+  train.weight_decay = 5e-4;
+  train.patience = 100;
+  if (dataset == "pubmed") {
+    model.output_heads = 8;
+    train.lr = 0.01;
+    train.weight_decay = 0.001;
+  }
+}
+
+template <class T, class U>
+void override_if(const std::optional<T>& flag, U& target) {
+  if (flag) target = static_cast<U>(*flag);
+}
+
+std::string dataset_label(const TrainFlags& f, const io::Dataset& d) {
+  return d.name.empty() ? (f.data.dataset.empty() ? "synthetic" : f.data.dataset) : d.name;
+}
+
+void write_file_atomically(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    if (!out) throw DataError(path, 0, "cannot open a temporary file next to it for writing");
+    out << text;
+    out.flush();
+    if (!out) throw DataError(path, 0, "writing failed (disk full?)");
+  }
+  std::filesystem::rename(tmp, path);
+}
+
+int run_train(const TrainFlags& f) {
+  apply_threads(f.threads);
+  PreparedData data = prepare(f.data);
+  const io::Dataset& ds = data.dataset;
+  const std::string name = dataset_label(f, ds);
+
+  nn::GatModelOptions model_options;
+  train::TrainOptions train_options;
+  apply_preset(name, model_options, train_options);
+  model_options.conv = nn::conv_kind_from_string(f.layer);
+  model_options.activation = nn::activation_from_string(f.activation);
+  model_options.in_features = ds.features.cols();
+  model_options.num_classes = ds.num_classes;
+  override_if(f.hidden, model_options.hidden);
+  override_if(f.heads, model_options.heads);
+  override_if(f.output_heads, model_options.output_heads);
+  override_if(f.layers, model_options.layers);
+  override_if(f.dropout, model_options.feature_dropout);
+  override_if(f.dropout, model_options.attention_dropout);
+  override_if(f.feature_dropout, model_options.feature_dropout);
+  override_if(f.attention_dropout, model_options.attention_dropout);
+  override_if(f.epochs, train_options.max_epochs);
+  override_if(f.patience, train_options.patience);
+  override_if(f.lr, train_options.lr);
+  override_if(f.weight_decay, train_options.weight_decay);
+  train_options.optimizer = f.optimizer == "adamw" ? train::OptimizerKind::adamw
+                            : f.optimizer == "sgd" ? train::OptimizerKind::sgd
+                                                   : train::OptimizerKind::adam;
+
+  std::unique_ptr<std::ofstream> log;
+  if (!f.log.empty()) {
+    log = std::make_unique<std::ofstream>(f.log, std::ios::trunc);
+    if (!*log) throw DataError(f.log, 0, "cannot open the training log for writing");
+  }
+
+  const train::NodeClassificationTask task{&data.graph, &ds.features, ds.labels, ds.train, ds.valid, ds.test};
+  if (!f.json)
+    std::cout << "gat train: " << name << ": " << ds.num_nodes() << " nodes, " << ds.edges.num_edges()
+              << " edges, " << ds.features.cols() << " features, " << ds.num_classes << " classes; "
+              << f.runs << " run(s) from seed " << f.seed << "\n";
+
+  nlohmann::json runs = nlohmann::json::array();
+  double sum = 0, sum_sq = 0, best_val = -1;
+  std::unique_ptr<nn::GatModel<float>> best_model;
+  for (int r = 0; r < f.runs; ++r) {
+    const std::uint64_t seed = f.seed + static_cast<std::uint64_t>(r);
+    model_options.seed = seed;
+    train_options.seed = seed;
+    auto model = std::make_unique<nn::GatModel<float>>(model_options);
+    train_options.on_epoch = [&](const train::EpochRecord& e) {
+      if (log)
+        *log << nlohmann::json{{"run", r},
+                               {"seed", seed},
+                               {"epoch", e.epoch},
+                               {"train_loss", e.train_loss},
+                               {"train_accuracy", e.train_accuracy},
+                               {"val_loss", e.val_loss},
+                               {"val_accuracy", e.val_accuracy},
+                               {"seconds", e.seconds}}
+                    .dump()
+             << '\n';
+      std::ostringstream line;
+      line << "run " << r + 1 << "/" << f.runs << " epoch " << e.epoch << " loss " << std::fixed
+           << std::setprecision(4) << e.train_loss << " val_acc " << e.val_accuracy;
+      progress(line.str());
+    };
+    const train::TrainResult result = train::train_node_classifier(*model, task, train_options);
+    end_progress();
+    runs.push_back({{"seed", seed},
+                    {"test_accuracy", result.test_accuracy},
+                    {"val_accuracy", result.val_accuracy},
+                    {"val_loss", result.val_loss},
+                    {"epochs", result.epochs},
+                    {"best_epoch", result.best_epoch},
+                    {"train_seconds", result.train_seconds}});
+    sum += result.test_accuracy;
+    sum_sq += result.test_accuracy * result.test_accuracy;
+    if (!f.json)
+      std::cout << "run " << r << " seed " << seed << ": test accuracy " << std::fixed << std::setprecision(4)
+                << result.test_accuracy << "  val accuracy " << result.val_accuracy << "  epochs " << result.epochs
+                << " (best " << result.best_epoch << ")  " << std::setprecision(2) << result.train_seconds << " s\n";
+    if (result.val_accuracy > best_val) {
+      best_val = result.val_accuracy;
+      best_model = std::move(model);
+    }
+  }
+  const double mean = sum / f.runs;
+  const double std_dev = f.runs > 1 ? std::sqrt(std::max(0.0, (sum_sq - f.runs * mean * mean) / (f.runs - 1))) : 0.0;
+
+  nlohmann::json summary{{"dataset", name},
+                         {"runs", runs},
+                         {"test_accuracy_mean", mean},
+                         {"test_accuracy_std", std_dev},
+                         {"model", train::to_json(model_options)},
+                         {"lr", train_options.lr},
+                         {"weight_decay", train_options.weight_decay},
+                         {"patience", train_options.patience},
+                         {"max_epochs", train_options.max_epochs}};
+  summary["model"].erase("seed");
+  if (f.json)
+    std::cout << summary.dump(2) << "\n";
+  else
+    std::cout << "test accuracy over " << f.runs << " run(s): " << std::fixed << std::setprecision(2) << 100 * mean
+              << " +- " << 100 * std_dev << " %\n";
+  if (!f.summary.empty()) write_file_atomically(f.summary, summary.dump(2) + "\n");
+  if (!f.save.empty()) {
+    nn::GatModelOptions saved = best_model->options();
+    io::save_checkpoint(f.save, *best_model,
+                        {{"gat_model", train::to_json(saved).dump()},
+                         {"dataset", name},
+                         {"normalize_features", f.data.raw_features ? "false" : "true"},
+                         {"format", "gat-checkpoint"},
+                         {"version", "1"}});
+    if (!f.json) std::cout << "checkpoint (best validation accuracy) written to " << f.save << "\n";
+  }
+  return kSuccess;
+}
+
+}  // namespace
+
+Runner add_train_command(CLI::App& app) {
+  auto f = std::make_shared<TrainFlags>();
+  CLI::App* cmd = app.add_subcommand("train", "train GAT node classifiers with the paper's hyperparameters");
+  f->data.add_to(*cmd);
+  cmd->add_option("--runs", f->runs, "models to train, with seeds seed, seed+1, ...")->check(CLI::PositiveNumber);
+  cmd->add_option("--seed", f->seed, "seed of the first run");
+  cmd->add_option("--summary", f->summary, "write a JSON summary of all runs to FILE");
+  cmd->add_option("--save", f->save, "write the checkpoint (best validation accuracy) to FILE (.safetensors)");
+  cmd->add_option("--log", f->log, "write the training curve as JSON lines to FILE");
+  cmd->add_flag("--json", f->json, "print the summary as JSON instead of text");
+  add_threads_flag(*cmd, f->threads);
+  cmd->add_option("--epochs", f->epochs, "maximum epochs per run (default 100000)")->check(CLI::PositiveNumber);
+  cmd->add_option("--patience", f->patience, "early-stopping patience; 0 turns it off (default 100)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--lr", f->lr, "learning rate")->check(CLI::PositiveNumber);
+  cmd->add_option("--weight-decay", f->weight_decay, "L2 regularisation")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--hidden", f->hidden, "features per head in hidden layers (default 8)")->check(CLI::PositiveNumber);
+  cmd->add_option("--heads", f->heads, "heads in hidden layers (default 8)")->check(CLI::PositiveNumber);
+  cmd->add_option("--output-heads", f->output_heads, "averaged heads of the output layer")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--layers", f->layers, "attention layers (default 2)")->check(CLI::PositiveNumber);
+  cmd->add_option("--dropout", f->dropout, "feature and attention dropout")->check(CLI::Range(0.0, 0.99));
+  cmd->add_option("--feature-dropout", f->feature_dropout, "dropout on each layer's input")
+      ->check(CLI::Range(0.0, 0.99));
+  cmd->add_option("--attention-dropout", f->attention_dropout, "dropout on attention coefficients")
+      ->check(CLI::Range(0.0, 0.99));
+  cmd->add_option("--layer", f->layer, "attention layer: gat or gatv2")->check(CLI::IsMember({"gat", "gatv2"}));
+  cmd->add_option("--activation", f->activation, "hidden activation")
+      ->check(CLI::IsMember({"elu", "relu", "leaky_relu", "identity"}));
+  cmd->add_option("--optimizer", f->optimizer, "adam, adamw or sgd")->check(CLI::IsMember({"adam", "adamw", "sgd"}));
+  return [cmd, f]() { return cmd->parsed() ? run_train(*f) : -1; };
+}
+
+}  // namespace gat::cli

@@ -1,0 +1,35 @@
+#pragma once
+// Inverted dropout (Srivastava et al. 2014): in training, each element is zeroed with probability
+// p and the survivors are scaled by 1/(1-p); in evaluation it is the identity. Masks come from the
+// counter-based generator, so they are regenerated in backward rather than stored and do not
+// depend on the thread count. Sparse input stays sparse: only stored values are dropped.
+#include "gat/nn/layer.hpp"
+
+namespace gat::nn {
+
+// out = dropout(in) for a dense matrix, element (r, c) drawing key.bernoulli(r * cols + c).
+template <class T>
+void dropout_forward(MatrixView<const T> in, float p, RandomKey key, MatrixView<T> out);
+// d_in = d_out masked and scaled the same way (may alias).
+template <class T>
+void dropout_backward(MatrixView<const T> d_out, float p, RandomKey key, MatrixView<T> d_in);
+// Sparse: stored value k draws key.bernoulli(k); the sparsity pattern is kept.
+template <class T>
+void dropout_forward(const BasicCsrMatrix<T>& in, float p, RandomKey key, BasicCsrMatrix<T>& out);
+
+template <class T>
+class Dropout : public Layer<T> {
+ public:
+  explicit Dropout(float p);
+  LayerInput<T> forward(const ForwardContext& ctx, const LayerInput<T>& x) override;
+  MatrixView<const T> backward(const ForwardContext& ctx, MatrixView<const T> d_out, bool want_input_grad) override;
+  float p() const noexcept { return p_; }
+
+ private:
+  float p_;
+  bool last_was_active_ = false;
+  BasicMatrix<T> out_, d_in_;
+  BasicCsrMatrix<T> sparse_out_;
+};
+
+}  // namespace gat::nn

@@ -1,0 +1,58 @@
+#pragma once
+// Full-batch training of a node classifier with the early stopping of the original GAT code
+// (Veličković et al. 2018): every epoch one step on the training nodes, then an evaluation of
+// the validation nodes. The model is kept when validation accuracy >= its best and validation
+// loss <= its best; patience resets when either improves; after `patience` epochs without
+// improvement training stops, the kept model is restored and evaluated on the test nodes.
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <vector>
+
+#include "gat/nn/gat_model.hpp"
+
+namespace gat::train {
+
+struct NodeClassificationTask {
+  const Graph* graph = nullptr;
+  const Features* features = nullptr;
+  std::span<const std::int32_t> labels;
+  std::span<const NodeId> train, valid, test;
+};
+
+struct EpochRecord {
+  std::int64_t epoch = 0;
+  double train_loss = 0, train_accuracy = 0;
+  double val_loss = 0, val_accuracy = 0;
+  double seconds = 0;  // wall time of this epoch (step and evaluation)
+};
+
+enum class OptimizerKind { adam, adamw, sgd };
+
+struct TrainOptions {
+  std::int64_t max_epochs = 100000;
+  std::int64_t patience = 100;  // 0: no early stopping, train max_epochs and keep the last model
+  OptimizerKind optimizer = OptimizerKind::adam;
+  double lr = 0.005;
+  double weight_decay = 5e-4;
+  double momentum = 0.9;        // SGD only
+  std::uint64_t seed = 0;       // dropout masks
+  std::function<void(const EpochRecord&)> on_epoch;  // progress, logs
+};
+
+struct TrainResult {
+  std::int64_t epochs = 0;       // epochs run
+  std::int64_t best_epoch = 0;   // epoch of the kept model (1-based)
+  double val_accuracy = 0, val_loss = 0;
+  double test_accuracy = 0, test_loss = 0;
+  double train_seconds = 0;
+};
+
+// Throws InvalidArgument when the task is inconsistent (sizes, empty splits, labels out of range).
+TrainResult train_node_classifier(nn::GatModel<float>& model, const NodeClassificationTask& task,
+                                  const TrainOptions& options);
+
+// Evaluation-mode forward pass: the logits of every node (N x classes).
+Matrix predict_logits(nn::GatModel<float>& model, const Graph& graph, const Features& features);
+
+}  // namespace gat::train

@@ -1,0 +1,160 @@
+#include "gat/io/attention_json.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <charconv>
+#include <filesystem>
+#include <fstream>
+#include <numeric>
+
+#include <nlohmann/json.hpp>
+
+#include "gat/core/check.hpp"
+
+namespace gat::io {
+
+namespace {
+
+void write_float(std::ostream& out, float v) {
+  char buf[32];
+  const auto res = std::to_chars(buf, buf + sizeof buf, v);
+  out.write(buf, res.ptr - buf);
+}
+
+std::string quoted(const std::string& s) { return nlohmann::json(s).dump(); }
+
+// Which edges of each layer lie on a path into `node` through the layers above them.
+std::vector<std::vector<char>> reaching_edges(const std::vector<AttentionWeights<float>>& layers, NodeId node,
+                                              std::int64_t num_nodes) {
+  std::vector<std::vector<char>> keep(layers.size());
+  std::vector<char> active(static_cast<std::size_t>(num_nodes), 0);
+  active[node] = 1;
+  for (std::size_t l = layers.size(); l-- > 0;) {
+    const auto& w = layers[l];
+    keep[l].assign(static_cast<std::size_t>(w.num_edges()), 0);
+    std::vector<char> next = active;
+    for (std::int64_t e = 0; e < w.num_edges(); ++e)
+      if (active[w.target[e]]) {
+        keep[l][e] = 1;
+        next[w.source[e]] = 1;
+      }
+    active = std::move(next);
+  }
+  return keep;
+}
+
+double edge_rank_weight(const AttentionWeights<float>& w, std::int64_t e, const AttentionExportOptions& o) {
+  if (o.head) return w.weights(e, *o.head);
+  double sum = 0;
+  for (std::int64_t h = 0; h < w.heads; ++h) sum += w.weights(e, h);
+  return sum / static_cast<double>(w.heads);
+}
+
+void write_record(std::ostream& out, std::size_t layer, const AttentionWeights<float>& w, std::int64_t e,
+                  const AttentionExportInfo& info, const AttentionExportOptions& o) {
+  out << "{\"layer\":" << layer << ",\"source\":" << w.source[e] << ",\"target\":" << w.target[e];
+  if (!info.node_names.empty())
+    out << ",\"source_id\":" << quoted(info.node_names[w.source[e]])
+        << ",\"target_id\":" << quoted(info.node_names[w.target[e]]);
+  if (w.input_edge_id[e] == kAddedSelfLoop)
+    out << ",\"edge\":\"self_loop\"";
+  else
+    out << ",\"edge\":" << w.input_edge_id[e];
+  out << ",\"weights\":[";
+  if (o.average_heads) {
+    double sum = 0;
+    for (std::int64_t h = 0; h < w.heads; ++h) sum += w.weights(e, h);
+    write_float(out, static_cast<float>(sum / static_cast<double>(w.heads)));
+  } else if (o.head) {
+    write_float(out, w.weights(e, *o.head));
+  } else {
+    for (std::int64_t h = 0; h < w.heads; ++h) {
+      if (h) out << ',';
+      write_float(out, w.weights(e, h));
+    }
+  }
+  out << "]}";
+}
+
+}  // namespace
+
+void write_attention_json(std::ostream& out, const std::vector<AttentionWeights<float>>& layers,
+                          const AttentionExportInfo& info, const AttentionExportOptions& o) {
+  const std::int64_t num_layers = static_cast<std::int64_t>(layers.size());
+  GAT_REQUIRE(!o.layer || (*o.layer >= 0 && *o.layer < num_layers), "--layer ", o.layer.value_or(0),
+              " does not exist: the model has ", num_layers, " attention layers (0-based)");
+  for (const auto& w : layers)
+    GAT_REQUIRE(!o.head || (*o.head >= 0 && *o.head < w.heads), "--head ", o.head.value_or(0),
+                " does not exist: a layer has ", w.heads, " heads (0-based)");
+  GAT_REQUIRE(!o.node || (*o.node >= 0 && *o.node < info.num_nodes), "--node ", o.node.value_or(0),
+              " is outside [0, ", info.num_nodes, ")");
+  GAT_REQUIRE(!o.top_k || *o.top_k > 0, "--top-k must be positive, got ", o.top_k.value_or(0));
+  GAT_REQUIRE(info.node_names.empty() || static_cast<std::int64_t>(info.node_names.size()) == info.num_nodes,
+              "attention export: ", info.node_names.size(), " node names for ", info.num_nodes, " nodes");
+
+  const auto reach = o.node ? reaching_edges(layers, *o.node, info.num_nodes) : std::vector<std::vector<char>>{};
+
+  out << "{\"format\":\"gat-attention\",\"version\":" << kAttentionJsonVersion << ",\"dataset\":" << quoted(info.dataset)
+      << ",\"num_nodes\":" << info.num_nodes << ",\"weights_per_record\":"
+      << quoted(o.average_heads ? "mean_over_heads" : o.head ? "one_head" : "per_head");
+  if (o.head) out << ",\"head\":" << *o.head;
+  out << ",\"layers\":[";
+  for (std::int64_t l = 0; l < num_layers; ++l) {
+    if (l) out << ',';
+    out << "{\"layer\":" << l << ",\"heads\":" << layers[l].heads << ",\"edges\":" << layers[l].num_edges() << '}';
+  }
+  out << "],\"records\":[\n";
+
+  bool first = true;
+  std::vector<std::int64_t> order;
+  for (std::int64_t l = 0; l < num_layers; ++l) {
+    if (o.layer && *o.layer != l) continue;
+    const auto& w = layers[l];
+    // Edges of one target are contiguous (the layer's incoming rows): rank within each run.
+    for (std::int64_t begin = 0; begin < w.num_edges();) {
+      std::int64_t end = begin;
+      while (end < w.num_edges() && w.target[end] == w.target[begin]) ++end;
+      order.clear();
+      for (std::int64_t e = begin; e < end; ++e)
+        if (!o.node || reach[l][e]) order.push_back(e);
+      if (o.top_k && static_cast<std::int64_t>(order.size()) > *o.top_k) {
+        std::stable_sort(order.begin(), order.end(), [&](std::int64_t a, std::int64_t b) {
+          return edge_rank_weight(w, a, o) > edge_rank_weight(w, b, o);
+        });
+        order.resize(static_cast<std::size_t>(*o.top_k));
+      }
+      for (std::int64_t e : order) {
+        if (!first) out << ",\n";
+        first = false;
+        write_record(out, static_cast<std::size_t>(l), w, e, info, o);
+      }
+      begin = end;
+    }
+  }
+  out << "\n]}\n";
+}
+
+void write_attention_json_file(const std::string& path, const std::vector<AttentionWeights<float>>& layers,
+                               const AttentionExportInfo& info, const AttentionExportOptions& options) {
+  const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    if (!out) throw DataError(path, 0, "cannot open a temporary file next to it for writing");
+    try {
+      write_attention_json(out, layers, info, options);
+    } catch (...) {
+      out.close();
+      std::filesystem::remove(tmp);
+      throw;
+    }
+    out.flush();
+    if (!out) {
+      std::filesystem::remove(tmp);
+      throw DataError(path, 0, "writing the attention export failed (disk full?)");
+    }
+  }
+  std::filesystem::rename(tmp, path);
+}
+
+}  // namespace gat::io

@@ -1,0 +1,89 @@
+#include "gat/nn/dropout.hpp"
+
+#include "gat/core/parallel.hpp"
+
+namespace gat::nn {
+
+namespace {
+template <class T>
+void apply_mask(MatrixView<const T> in, float p, RandomKey key, MatrixView<T> out) {
+  const T scale = T(1) / (T(1) - static_cast<T>(p));
+  const std::int64_t cols = in.cols();
+  parallel_for(in.rows(), 256, [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t r = begin; r < end; ++r) {
+      const std::uint64_t base = static_cast<std::uint64_t>(r * cols);
+      const T* src = in.row_ptr(r);
+      T* dst = out.row_ptr(r);
+      for (std::int64_t c = 0; c < cols; ++c) dst[c] = key.bernoulli(base + c, p) ? T(0) : src[c] * scale;
+    }
+  });
+}
+
+void check_probability(float p) {
+  GAT_REQUIRE(p >= 0.0f && p < 1.0f, "dropout probability must be in [0, 1), got ", p);
+}
+}  // namespace
+
+template <class T>
+void dropout_forward(MatrixView<const T> in, float p, RandomKey key, MatrixView<T> out) {
+  check_probability(p);
+  GAT_REQUIRE(in.rows() == out.rows() && in.cols() == out.cols(), "dropout: output is ", out.rows(), "x", out.cols(),
+              ", input is ", in.rows(), "x", in.cols());
+  apply_mask(in, p, key, out);
+}
+
+template <class T>
+void dropout_backward(MatrixView<const T> d_out, float p, RandomKey key, MatrixView<T> d_in) {
+  dropout_forward(d_out, p, key, d_in);
+}
+
+template <class T>
+void dropout_forward(const BasicCsrMatrix<T>& in, float p, RandomKey key, BasicCsrMatrix<T>& out) {
+  check_probability(p);
+  const T scale = T(1) / (T(1) - static_cast<T>(p));
+  out.rows = in.rows;
+  out.cols = in.cols;
+  out.offsets = in.offsets;
+  out.columns = in.columns;
+  out.values.resize(in.values.size());
+  for (std::size_t k = 0; k < in.values.size(); ++k) out.values[k] = key.bernoulli(k, p) ? T(0) : in.values[k] * scale;
+}
+
+template <class T>
+Dropout<T>::Dropout(float p) : p_(p) {
+  check_probability(p);
+}
+
+template <class T>
+LayerInput<T> Dropout<T>::forward(const ForwardContext& ctx, const LayerInput<T>& x) {
+  last_was_active_ = this->is_training() && p_ > 0;
+  if (!last_was_active_) return x;
+  const RandomKey key = this->layer_key(ctx);
+  if (x.is_sparse()) {
+    dropout_forward(*x.sparse, p_, key, sparse_out_);
+    return {{}, &sparse_out_};
+  }
+  out_.resize_uninitialized(x.rows(), x.cols());
+  dropout_forward(x.dense, p_, key, out_.view());
+  return LayerInput<T>::of(out_.view());
+}
+
+template <class T>
+MatrixView<const T> Dropout<T>::backward(const ForwardContext& ctx, MatrixView<const T> d_out, bool want_input_grad) {
+  if (!want_input_grad) return {};
+  if (!last_was_active_) return d_out;
+  d_in_.resize_uninitialized(d_out.rows(), d_out.cols());
+  dropout_backward(d_out, p_, this->layer_key(ctx), d_in_.view());
+  return d_in_.view();
+}
+
+template void dropout_forward<float>(MatrixView<const float>, float, RandomKey, MatrixView<float>);
+template void dropout_forward<double>(MatrixView<const double>, float, RandomKey, MatrixView<double>);
+template void dropout_backward<float>(MatrixView<const float>, float, RandomKey, MatrixView<float>);
+template void dropout_backward<double>(MatrixView<const double>, float, RandomKey, MatrixView<double>);
+template void dropout_forward<float>(const BasicCsrMatrix<float>&, float, RandomKey, BasicCsrMatrix<float>&);
+template void dropout_forward<double>(const BasicCsrMatrix<double>&, float, RandomKey, BasicCsrMatrix<double>&);
+template class Dropout<float>;
+template class Dropout<double>;
+
+}  // namespace gat::nn

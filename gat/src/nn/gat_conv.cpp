@@ -1,0 +1,118 @@
+#include "gat/nn/gat_conv.hpp"
+
+#include "gat/nn/init.hpp"
+
+namespace gat::nn {
+
+template <class T>
+GATConv<T>::GATConv(const GATConvOptions& options) : options_(options) {
+  GAT_REQUIRE(options.in_channels > 0, "GATConv: in_channels must be positive, got ", options.in_channels);
+  GAT_REQUIRE(options.out_channels > 0, "GATConv: out_channels must be positive, got ", options.out_channels);
+  GAT_REQUIRE(options.heads > 0, "GATConv: heads must be positive, got ", options.heads);
+  GAT_REQUIRE(options.dropout >= 0 && options.dropout < 1, "GATConv: dropout must be in [0, 1), got ",
+              options.dropout);
+  GAT_REQUIRE(options.feature_dropout >= 0 && options.feature_dropout < 1,
+              "GATConv: feature_dropout must be in [0, 1), got ", options.feature_dropout);
+  const std::int64_t hf = options.heads * options.out_channels;
+  weight_ = &this->register_parameter("lin.weight", hf, options.in_channels);
+  att_src_ = &this->register_parameter("att_src", 1, hf);
+  att_dst_ = &this->register_parameter("att_dst", 1, hf);
+  const RandomKey key{options.seed, 0x6a7};
+  glorot_uniform(weight_->value, options.in_channels, hf, key.child(0));
+  glorot_uniform(att_src_->value, options.heads, options.out_channels, key.child(1));
+  glorot_uniform(att_dst_->value, options.heads, options.out_channels, key.child(2));
+  att_src_->shape = att_dst_->shape = {1, options.heads, options.out_channels};
+  if (options.bias) {
+    bias_ = &this->register_parameter("bias", 1, out_features());
+    bias_->shape = {out_features()};
+  }
+  if (options.residual) {
+    res_weight_ = &this->register_parameter("res.weight", out_features(), options.in_channels);
+    glorot_uniform(res_weight_->value, options.in_channels, out_features(), key.child(3));
+  }
+}
+
+template <class T>
+LayerInput<T> GATConv<T>::forward(const ForwardContext& ctx, const LayerInput<T>& x) {
+  GAT_REQUIRE(ctx.graph != nullptr, "GATConv: no graph given in the forward context");
+  const Graph& input_graph = *ctx.graph;
+  GAT_REQUIRE(x.rows() == input_graph.num_nodes(), "GATConv: features have ", x.rows(), " rows but the graph has ",
+              input_graph.num_nodes(), " nodes");
+  graph_ = &graph_cache_.get(input_graph, options_.add_self_loops, options_.allow_zero_in_degree, "GATConv");
+  const Graph& g = *graph_;
+  const std::int64_t heads = options_.heads;
+  const bool training = this->is_training();
+  const RandomKey key = this->layer_key(ctx);
+
+  input_ = x;
+  dropped_input_ = input_dropout_.forward(x, options_.feature_dropout, key.child(1), training);
+  projection_.forward(dropped_input_, weight_->value, h_);
+
+  src_score_.resize_uninitialized(g.num_nodes(), heads);
+  dst_score_.resize_uninitialized(g.num_nodes(), heads);
+  attention::head_dot<T>(h_.view(), att_src_->value.view(), heads, src_score_.view());
+  attention::head_dot<T>(h_.view(), att_dst_->value.view(), heads, dst_score_.view());
+
+  attention_dropout_ = {training ? options_.dropout : 0.0f, key.child(2)};
+  heads_out_.resize_uninitialized(g.num_nodes(), h_.cols());
+  attention::gat_attention_forward<T>(g, src_score_.view(), dst_score_.view(), h_.view(), heads,
+                                      {options_.negative_slope}, attention_dropout_, heads_out_.view(), state_,
+                                      keep_weights_);
+  detail::merge_heads<T>(heads_out_.view(), heads, options_.concat, bias_, out_);
+  if (res_weight_) {
+    BasicMatrix<T>& residual = d_in_;  // scratch until backward
+    residual_projection_.forward(dropped_input_, res_weight_->value, residual);
+    for (std::int64_t i = 0; i < out_.size(); ++i) out_.data()[i] += residual.data()[i];
+  }
+  return LayerInput<T>::of(out_.view());
+}
+
+template <class T>
+MatrixView<const T> GATConv<T>::backward(const ForwardContext&, MatrixView<const T> d_out, bool want_input_grad) {
+  GAT_REQUIRE(graph_ != nullptr, "GATConv: backward called before forward");
+  GAT_REQUIRE(d_out.rows() == out_.rows() && d_out.cols() == out_.cols(), "GATConv backward: gradient is ",
+              d_out.rows(), "x", d_out.cols(), " but the output was ", out_.rows(), "x", out_.cols());
+  const Graph& g = *graph_;
+  const std::int64_t heads = options_.heads;
+  const bool input_grad = want_input_grad && !input_.is_sparse();
+
+  detail::merge_heads_backward<T>(d_out, heads, options_.out_channels, options_.concat, bias_, d_heads_);
+  d_src_.resize_uninitialized(g.num_nodes(), heads);
+  d_dst_.resize_uninitialized(g.num_nodes(), heads);
+  d_h_.resize_uninitialized(g.num_nodes(), h_.cols());
+  attention::gat_attention_backward<T>(g, src_score_.view(), dst_score_.view(), h_.view(), heads,
+                                       {options_.negative_slope}, attention_dropout_, state_, d_heads_.view(),
+                                       d_src_.view(), d_dst_.view(), d_h_.view());
+  attention::head_dot_backward<T>(h_.view(), att_src_->value.view(), heads, d_src_.view(), d_h_.view(),
+                                  att_src_->grad.view());
+  attention::head_dot_backward<T>(h_.view(), att_dst_->value.view(), heads, d_dst_.view(), d_h_.view(),
+                                  att_dst_->grad.view());
+  projection_.backward(dropped_input_, weight_->value, d_h_.view(), weight_->grad, input_grad ? &d_in_ : nullptr);
+  if (res_weight_) {
+    BasicMatrix<T> d_res;  // only with residual connections; rare enough not to keep a buffer
+    residual_projection_.backward(dropped_input_, res_weight_->value, d_out, res_weight_->grad,
+                                  input_grad ? &d_res : nullptr);
+    if (input_grad)
+      for (std::int64_t i = 0; i < d_in_.size(); ++i) d_in_.data()[i] += d_res.data()[i];
+  }
+  if (!input_grad) return {};
+  input_dropout_.backward(d_in_.view());
+  return d_in_.view();
+}
+
+template <class T>
+AttentionWeights<T> GATConv<T>::attention_weights() const {
+  GAT_REQUIRE(graph_ != nullptr, "GATConv: no attention weights before the first forward pass");
+  GAT_REQUIRE(keep_weights_ && state_.weights.rows() == graph_->num_edges(),
+              "GATConv: attention weights were not kept; call keep_attention_weights(true) before forward");
+  AttentionWeights<T> w;
+  w.heads = options_.heads;
+  detail::fill_edges<T>(*graph_, w.heads, w.source, w.target, w.input_edge_id);
+  w.weights = state_.weights;
+  return w;
+}
+
+template class GATConv<float>;
+template class GATConv<double>;
+
+}  // namespace gat::nn

@@ -1,0 +1,53 @@
+#include "gat/nn/projection.hpp"
+
+#include "gat/tensor/matmul.hpp"
+#include "gat/tensor/sparse_matmul.hpp"
+
+namespace gat::nn {
+
+namespace {
+template <class T>
+void transpose_into(MatrixView<const T> in, BasicMatrix<T>& out) {
+  out.resize_uninitialized(in.cols(), in.rows());
+  for (std::int64_t r = 0; r < in.rows(); ++r)
+    for (std::int64_t c = 0; c < in.cols(); ++c) out(c, r) = in(r, c);
+}
+}  // namespace
+
+template <class T>
+void Projection<T>::forward(const LayerInput<T>& x, const BasicMatrix<T>& weight, BasicMatrix<T>& y) {
+  GAT_REQUIRE(x.cols() == weight.cols(), "projection: input has ", x.cols(), " features but the weight expects ",
+              weight.cols(), " (weight is ", weight.rows(), "x", weight.cols(), ")");
+  y.resize_uninitialized(x.rows(), weight.rows());
+  if (x.is_sparse()) {
+    transpose_into(weight.view(), weight_t_);
+    spmm(*x.sparse, weight_t_.view(), y.view());
+  } else {
+    matmul_nt(x.dense, weight.view(), y.view());
+  }
+}
+
+template <class T>
+void Projection<T>::backward(const LayerInput<T>& x, const BasicMatrix<T>& weight, MatrixView<const T> dy,
+                             BasicMatrix<T>& weight_grad, BasicMatrix<T>* dx) {
+  GAT_REQUIRE(dy.rows() == x.rows() && dy.cols() == weight.rows(), "projection backward: gradient is ", dy.rows(),
+              "x", dy.cols(), ", expected ", x.rows(), "x", weight.rows());
+  if (x.is_sparse()) {
+    weight_grad_t_.resize_uninitialized(x.cols(), dy.cols());
+    spmm_tn(*x.sparse, dy, weight_grad_t_.view());
+    for (std::int64_t r = 0; r < weight_grad.rows(); ++r)
+      for (std::int64_t c = 0; c < weight_grad.cols(); ++c) weight_grad(r, c) += weight_grad_t_(c, r);
+    GAT_REQUIRE(dx == nullptr, "projection backward: no input gradient for sparse input (it is data)");
+    return;
+  }
+  matmul_tn(dy, x.dense, weight_grad.view(), Accumulate::yes);
+  if (dx) {
+    dx->resize_uninitialized(x.rows(), x.cols());
+    matmul(dy, weight.view(), dx->view());
+  }
+}
+
+template class Projection<float>;
+template class Projection<double>;
+
+}  // namespace gat::nn

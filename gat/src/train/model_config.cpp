@@ -1,0 +1,48 @@
+#include "gat/train/model_config.hpp"
+
+#include "gat/core/error.hpp"
+
+namespace gat::train {
+
+nlohmann::json to_json(const nn::GatModelOptions& o) {
+  return {{"conv", nn::to_string(o.conv)},         {"in_features", o.in_features},
+          {"num_classes", o.num_classes},          {"layers", o.layers},
+          {"hidden", o.hidden},                    {"heads", o.heads},
+          {"output_heads", o.output_heads},        {"feature_dropout", o.feature_dropout},
+          {"attention_dropout", o.attention_dropout}, {"negative_slope", o.negative_slope},
+          {"activation", nn::to_string(o.activation)}, {"add_self_loops", o.add_self_loops},
+          {"residual", o.residual},                {"seed", o.seed}};
+}
+
+nn::GatModelOptions gat_model_options_from_json(const nlohmann::json& j) {
+  nn::GatModelOptions o;
+  auto field = [&](const char* name, auto& out) {
+    if (!j.contains(name)) throw InvalidArgument(std::string("model configuration: missing field '") + name + "'");
+    try {
+      j.at(name).get_to(out);
+    } catch (const nlohmann::json::exception&) {
+      throw InvalidArgument(std::string("model configuration: field '") + name + "' has the wrong type: " +
+                            j.at(name).dump());
+    }
+  };
+  std::string conv, activation;
+  field("conv", conv);
+  field("activation", activation);
+  o.conv = nn::conv_kind_from_string(conv);
+  o.activation = nn::activation_from_string(activation);
+  field("in_features", o.in_features);
+  field("num_classes", o.num_classes);
+  field("layers", o.layers);
+  field("hidden", o.hidden);
+  field("heads", o.heads);
+  field("output_heads", o.output_heads);
+  field("feature_dropout", o.feature_dropout);
+  field("attention_dropout", o.attention_dropout);
+  field("negative_slope", o.negative_slope);
+  field("add_self_loops", o.add_self_loops);
+  field("residual", o.residual);
+  field("seed", o.seed);
+  return o;
+}
+
+}  // namespace gat::train

@@ -1,0 +1,71 @@
+#include "gat/train/optimizer.hpp"
+
+#include <cmath>
+
+namespace gat::train {
+
+template <class T>
+Adam<T>::Adam(Module<T>& module, const AdamOptions& options) : Optimizer<T>(module), options_(options) {
+  for (auto& p : this->parameters_) {
+    m_.emplace_back(p.parameter->value.rows(), p.parameter->value.cols());
+    v_.emplace_back(p.parameter->value.rows(), p.parameter->value.cols());
+  }
+}
+
+template <class T>
+void Adam<T>::step() {
+  ++t_;
+  const double b1 = options_.beta1, b2 = options_.beta2;
+  const double correction1 = 1.0 - std::pow(b1, static_cast<double>(t_));
+  const double correction2 = 1.0 - std::pow(b2, static_cast<double>(t_));
+  const double step_size = options_.lr / correction1;
+  const double wd = options_.weight_decay;
+  for (std::size_t i = 0; i < this->parameters_.size(); ++i) {
+    Parameter<T>& p = *this->parameters_[i].parameter;
+    T* w = p.value.data();
+    const T* g = p.grad.data();
+    T* m = m_[i].data();
+    T* v = v_[i].data();
+    for (std::int64_t k = 0; k < p.value.size(); ++k) {
+      double grad = g[k];
+      if (options_.decoupled_weight_decay)
+        w[k] = static_cast<T>(w[k] * (1.0 - options_.lr * wd));
+      else
+        grad += wd * w[k];
+      m[k] = static_cast<T>(b1 * m[k] + (1 - b1) * grad);
+      v[k] = static_cast<T>(b2 * v[k] + (1 - b2) * grad * grad);
+      const double denom = std::sqrt(v[k] / correction2) + options_.eps;
+      w[k] = static_cast<T>(w[k] - step_size * m[k] / denom);
+    }
+  }
+}
+
+template <class T>
+Sgd<T>::Sgd(Module<T>& module, const SgdOptions& options) : Optimizer<T>(module), options_(options) {
+  for (auto& p : this->parameters_) velocity_.emplace_back(p.parameter->value.rows(), p.parameter->value.cols());
+}
+
+template <class T>
+void Sgd<T>::step() {
+  for (std::size_t i = 0; i < this->parameters_.size(); ++i) {
+    Parameter<T>& p = *this->parameters_[i].parameter;
+    T* w = p.value.data();
+    const T* g = p.grad.data();
+    T* vel = velocity_[i].data();
+    for (std::int64_t k = 0; k < p.value.size(); ++k) {
+      double grad = g[k] + options_.weight_decay * w[k];
+      if (options_.momentum != 0) {
+        vel[k] = static_cast<T>(options_.momentum * vel[k] + grad);
+        grad = options_.nesterov ? grad + options_.momentum * vel[k] : vel[k];
+      }
+      w[k] = static_cast<T>(w[k] - options_.lr * grad);
+    }
+  }
+}
+
+template class Adam<float>;
+template class Adam<double>;
+template class Sgd<float>;
+template class Sgd<double>;
+
+}  // namespace gat::train

@@ -1,0 +1,131 @@
+#include "gat/train/trainer.hpp"
+
+#include <chrono>
+#include <limits>
+#include <memory>
+
+#include "gat/train/loss.hpp"
+#include "gat/train/metrics.hpp"
+#include "gat/train/optimizer.hpp"
+
+namespace gat::train {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+void validate(const nn::GatModel<float>& model, const NodeClassificationTask& task) {
+  GAT_REQUIRE(task.graph && task.features, "training: the task needs a graph and features");
+  const std::int64_t n = task.graph->num_nodes();
+  GAT_REQUIRE(task.features->rows() == n, "training: features have ", task.features->rows(), " rows but the graph has ",
+              n, " nodes");
+  GAT_REQUIRE(static_cast<std::int64_t>(task.labels.size()) == n, "training: ", task.labels.size(), " labels for ", n,
+              " nodes");
+  GAT_REQUIRE(!task.train.empty(), "training: the training split is empty");
+  GAT_REQUIRE(!task.valid.empty(), "training: the validation split is empty (early stopping needs it)");
+  const auto classes = model.options().num_classes;
+  for (std::int64_t i = 0; i < n; ++i)
+    GAT_REQUIRE(task.labels[i] >= 0 && task.labels[i] < classes, "training: node ", i, " has label ", task.labels[i],
+                " but the model has ", classes, " classes");
+}
+
+std::unique_ptr<Optimizer<float>> make_optimizer(nn::GatModel<float>& model, const TrainOptions& o) {
+  switch (o.optimizer) {
+    case OptimizerKind::adam:
+      return std::make_unique<Adam<float>>(model, AdamOptions{.lr = o.lr, .weight_decay = o.weight_decay});
+    case OptimizerKind::adamw:
+      return make_adamw<float>(model, AdamOptions{.lr = o.lr, .weight_decay = o.weight_decay});
+    case OptimizerKind::sgd:
+      return std::make_unique<Sgd<float>>(model, SgdOptions{.lr = o.lr, .momentum = o.momentum,
+                                                            .weight_decay = o.weight_decay});
+  }
+  return nullptr;
+}
+
+std::vector<Matrix> snapshot(nn::GatModel<float>& model) {
+  std::vector<Matrix> values;
+  for (auto& p : model.named_parameters()) values.push_back(p.parameter->value);
+  return values;
+}
+
+void restore(nn::GatModel<float>& model, const std::vector<Matrix>& values) {
+  auto params = model.named_parameters();
+  for (std::size_t i = 0; i < params.size(); ++i) params[i].parameter->value.assign(values[i].view());
+}
+
+}  // namespace
+
+Matrix predict_logits(nn::GatModel<float>& model, const Graph& graph, const Features& features) {
+  model.eval();
+  nn::ForwardContext ctx{&graph, {}};
+  return Matrix::from_view(model.forward(ctx, nn::LayerInput<float>::of(features)).dense);
+}
+
+TrainResult train_node_classifier(nn::GatModel<float>& model, const NodeClassificationTask& task,
+                                  const TrainOptions& options) {
+  validate(model, task);
+  auto optimizer = make_optimizer(model, options);
+  const auto input = nn::LayerInput<float>::of(*task.features);
+  Matrix d_logits;
+
+  TrainResult result;
+  double best_acc = 0, best_loss = std::numeric_limits<double>::infinity();
+  std::int64_t bad_epochs = 0;
+  std::vector<Matrix> kept = snapshot(model);
+  const auto start = Clock::now();
+
+  for (std::int64_t epoch = 1; epoch <= options.max_epochs; ++epoch) {
+    const auto epoch_start = Clock::now();
+    EpochRecord rec;
+    rec.epoch = epoch;
+
+    model.train();
+    const nn::ForwardContext ctx{task.graph, RandomKey{options.seed, static_cast<std::uint64_t>(epoch)}};
+    const auto logits = model.forward(ctx, input).dense;
+    rec.train_loss = softmax_cross_entropy(logits, task.labels, task.train, &d_logits);
+    rec.train_accuracy = accuracy(logits, task.labels, task.train);
+    optimizer->zero_grad();
+    model.backward(ctx, d_logits.view(), false);
+    optimizer->step();
+
+    model.eval();
+    const nn::ForwardContext eval_ctx{task.graph, {}};
+    const auto eval_logits = model.forward(eval_ctx, input).dense;
+    rec.val_loss = softmax_cross_entropy<float>(eval_logits, task.labels, task.valid);
+    rec.val_accuracy = accuracy(eval_logits, task.labels, task.valid);
+    rec.seconds = std::chrono::duration<double>(Clock::now() - epoch_start).count();
+    result.epochs = epoch;
+    if (options.on_epoch) options.on_epoch(rec);
+
+    if (options.patience <= 0) {
+      result.best_epoch = epoch;
+      result.val_accuracy = rec.val_accuracy;
+      result.val_loss = rec.val_loss;
+      continue;
+    }
+    if (rec.val_accuracy >= best_acc || rec.val_loss <= best_loss) {
+      if (rec.val_accuracy >= best_acc && rec.val_loss <= best_loss) {
+        kept = snapshot(model);
+        result.best_epoch = epoch;
+        result.val_accuracy = rec.val_accuracy;
+        result.val_loss = rec.val_loss;
+      }
+      best_acc = std::max(best_acc, rec.val_accuracy);
+      best_loss = std::min(best_loss, rec.val_loss);
+      bad_epochs = 0;
+    } else if (++bad_epochs >= options.patience) {
+      break;
+    }
+  }
+  if (options.patience > 0) restore(model, kept);
+  result.train_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+
+  const Matrix logits = predict_logits(model, *task.graph, *task.features);
+  if (!task.test.empty()) {
+    result.test_accuracy = accuracy<float>(logits.view(), task.labels, task.test);
+    result.test_loss = softmax_cross_entropy<float>(logits.view(), task.labels, task.test);
+  }
+  return result;
+}
+
+}  // namespace gat::train
