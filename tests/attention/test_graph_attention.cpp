@@ -2,6 +2,7 @@
 // double, dropout determinism, thread-count independence, the zero-in-degree rule and bad shapes.
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <cmath>
 
 #include "attention_test_util.hpp"
@@ -530,4 +531,35 @@ TEST_CASE("fused float attention agrees with the double reference", "[attention]
   Reference ref;
   ref.forward(g, scores, values, {});
   CHECK(gat_test::normalized_error<float, double>(outf.view(), ref.out.view()) < 1e-5);
+}
+
+// Timing, not a check: ./test_attention "[perf]"
+TEST_CASE("fused versus unfused timing", "[.][perf]") {
+  const std::int64_t n = 100000, heads = 8, F = 8;
+  const Graph g = attn_test::random_graph(n, 1600000, 141);
+  auto src = random_matrix<float>(n, heads, 142), dst = random_matrix<float>(n, heads, 143);
+  auto values = random_matrix<float>(n, heads * F, 144), d_out = random_matrix<float>(n, heads * F, 145);
+  Matrix out(n, heads * F), d_src(n, heads), d_dst(n, heads), d_values(n, heads * F);
+  GraphAttentionState<float> st;
+  auto time = [](auto&& f) {
+    const auto t0 = std::chrono::steady_clock::now();
+    for (int r = 0; r < 5; ++r) f();
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() / 5;
+  };
+  const double fwd = time([&] {
+    gat_attention_forward<float>(g, src.view(), dst.view(), values.view(), heads, {}, {}, out.view(), st);
+  });
+  const double bwd = time([&] {
+    gat_attention_backward<float>(g, src.view(), dst.view(), values.view(), heads, {}, {}, st, d_out.view(),
+                                  d_src.view(), d_dst.view(), d_values.view());
+  });
+  Matrix scores(g.num_edges(), heads), w(g.num_edges(), heads);
+  const double unfused = time([&] {
+    edge_scores_concat<float>(g, src.view(), dst.view(), heads, {}, scores.view());
+    edge_softmax<float>(g, scores.view(), w.view());
+    aggregate<float>(g, w.view(), values.view(), out.view());
+  });
+  WARN("N=" << n << " E=" << g.num_edges() << " H=" << heads << " F=" << F << " threads=" << num_threads()
+            << ": fused forward " << fwd << " ms, fused backward " << bwd << " ms, unfused forward " << unfused
+            << " ms");
 }

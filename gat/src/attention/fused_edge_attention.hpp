@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <vector>
 
 #include "gat/attention/graph_attention.hpp"
 #include "attention/kernel_util.hpp"
@@ -57,49 +58,59 @@ void fused_forward(const Graph& g, const Scorer& sc, MatrixView<const T> values,
   const DropFactor<T> drop(dropout, heads);
   MatrixView<T> wts = state.weights.view(), rmax = state.row_max.view(), rsum = state.row_sum.view();
 
+  // Edges outer, heads inner: each source row of values is read once, contiguously, per edge.
+  // The running max/sum per head live in a per-chunk scratch (no per-edge allocation).
   for_rows(offsets, [&](std::int64_t begin, std::int64_t end) {
+    std::vector<T> run_max(static_cast<std::size_t>(heads)), run_sum(static_cast<std::size_t>(heads));
     for (std::int64_t i = begin; i < end; ++i) {
       const std::int64_t e0 = offsets[i], e1 = offsets[i + 1];
-      for (std::int64_t h = 0; h < heads; ++h) {
-        T* oh = out.row_ptr(i) + h * F;
+      T* o = out.row_ptr(i);
 #pragma omp simd
-        for (std::int64_t f = 0; f < F; ++f) oh[f] = T(0);
-        T m = -std::numeric_limits<T>::infinity();
-        T l = 0;
-        for (std::int64_t e = e0; e < e1; ++e) {
-          const std::int64_t j = sources[e];
+      for (std::int64_t c = 0; c < heads * F; ++c) o[c] = T(0);
+      if (e0 == e1) {  // no incoming edge: out stays 0, and the state says so
+        for (std::int64_t h = 0; h < heads; ++h) rmax(i, h) = rsum(i, h) = T(0);
+        continue;
+      }
+      for (std::int64_t h = 0; h < heads; ++h) {
+        run_max[h] = -std::numeric_limits<T>::infinity();
+        run_sum[h] = 0;
+      }
+      for (std::int64_t e = e0; e < e1; ++e) {
+        const std::int64_t j = sources[e];
+        const T* vrow = values.row_ptr(j);
+        for (std::int64_t h = 0; h < heads; ++h) {
+          T* oh = o + h * F;
           const T s = sc.score(i, j, h);
           if (keep_weights) wts(e, h) = s;
+          T m = run_max[h];
           if (s > m) {
-            if (l > 0) {
+            if (run_sum[h] > 0) {
               const T r = std::exp(m - s);
-              l *= r;
+              run_sum[h] *= r;
 #pragma omp simd
               for (std::int64_t f = 0; f < F; ++f) oh[f] *= r;
             }
-            m = s;
+            run_max[h] = m = s;
           }
           const T p = std::exp(s - m);
-          l += p;
+          run_sum[h] += p;
           const T d = drop(e, h);
           if (d == T(0)) continue;
           const T w = p * d;
-          const T* vj = values.row_ptr(j) + h * F;
+          const T* vj = vrow + h * F;
 #pragma omp simd
           for (std::int64_t f = 0; f < F; ++f) oh[f] += w * vj[f];
         }
-        if (e1 == e0) {  // no incoming edge: out stays 0, and the state says so
-          rmax(i, h) = 0;
-          rsum(i, h) = 0;
-          continue;
-        }
-        const T inv = T(1) / l;
+      }
+      for (std::int64_t h = 0; h < heads; ++h) {
+        T* oh = o + h * F;
+        const T inv = T(1) / run_sum[h];
 #pragma omp simd
         for (std::int64_t f = 0; f < F; ++f) oh[f] *= inv;
-        rmax(i, h) = m;
-        rsum(i, h) = l;
+        rmax(i, h) = run_max[h];
+        rsum(i, h) = run_sum[h];
         if (keep_weights)
-          for (std::int64_t e = e0; e < e1; ++e) wts(e, h) = std::exp(wts(e, h) - m) * inv;
+          for (std::int64_t e = e0; e < e1; ++e) wts(e, h) = std::exp(wts(e, h) - run_max[h]) * inv;
       }
     }
   });
@@ -126,28 +137,39 @@ void fused_backward(const Graph& g, const Scorer& sc, MatrixView<const T> values
   BasicMatrix<T> c_buf(n, heads);
   MatrixView<T> c = c_buf.view();
 
+  // Pass 1 keeps P_e and D_e g_e of the current row in a per-chunk scratch (grown to the largest
+  // in-degree seen, never per edge), so each score, exp and dot is computed once here.
   for_rows(in_offsets, [&](std::int64_t begin, std::int64_t end) {
+    std::vector<T> row_p, row_g, acc(static_cast<std::size_t>(heads));
     for (std::int64_t i = begin; i < end; ++i) {
       const std::int64_t e0 = in_offsets[i], e1 = in_offsets[i + 1];
       if (e0 == e1) continue;
-      for (std::int64_t h = 0; h < heads; ++h) {
-        const T m = rmax(i, h), inv = T(1) / rsum(i, h);
-        const T* go = d_out.row_ptr(i) + h * F;
-        T acc = 0;
-        for (std::int64_t e = e0; e < e1; ++e) {
+      const std::size_t need = static_cast<std::size_t>((e1 - e0) * heads);
+      if (row_p.size() < need) {
+        row_p.resize(need);
+        row_g.resize(need);
+      }
+      for (std::int64_t h = 0; h < heads; ++h) acc[h] = 0;
+      const T* go_row = d_out.row_ptr(i);
+      for (std::int64_t e = e0; e < e1; ++e) {
+        const std::int64_t j = sources[e];
+        const T* vrow = values.row_ptr(j);
+        for (std::int64_t h = 0; h < heads; ++h) {
+          const std::size_t slot = static_cast<std::size_t>((e - e0) * heads + h);
+          const T p = std::exp(sc.score(i, j, h) - rmax(i, h)) / rsum(i, h);
           const T d = drop(e, h);
-          if (d == T(0)) continue;
-          const std::int64_t j = sources[e];
-          const T p = std::exp(sc.score(i, j, h) - m) * inv;
-          acc += p * d * dot(go, values.row_ptr(j) + h * F, F);
+          const T gdot = d == T(0) ? T(0) : d * dot(go_row + h * F, vrow + h * F, F);
+          row_p[slot] = p;
+          row_g[slot] = gdot;
+          acc[h] += p * gdot;
         }
-        c(i, h) = acc;
-        for (std::int64_t e = e0; e < e1; ++e) {
-          const std::int64_t j = sources[e];
-          const T d = drop(e, h);
-          const T p = std::exp(sc.score(i, j, h) - m) * inv;
-          const T gdot = d == T(0) ? T(0) : d * dot(go, values.row_ptr(j) + h * F, F);
-          sc.dst_grad(i, j, h, p * (gdot - acc));
+      }
+      for (std::int64_t h = 0; h < heads; ++h) c(i, h) = acc[h];
+      for (std::int64_t e = e0; e < e1; ++e) {
+        const std::int64_t j = sources[e];
+        for (std::int64_t h = 0; h < heads; ++h) {
+          const std::size_t slot = static_cast<std::size_t>((e - e0) * heads + h);
+          sc.dst_grad(i, j, h, row_p[slot] * (row_g[slot] - acc[h]));
         }
       }
     }
