@@ -1,0 +1,262 @@
+// Readers on tiny hand-made files, their error messages (file:line or file: byte N), the
+// restricted pickle reader, the registry and the OGB writer.
+#include <catch2/catch.hpp>
+
+#include "gat/io/dataset.hpp"
+#include "gat/io/linqs.hpp"
+#include "gat/io/ogb.hpp"
+#include "gat/io/pickle.hpp"
+#include "gat/io/registry.hpp"
+#include "io_test_util.hpp"
+#include "support/test_support.hpp"
+
+using namespace gat::io;
+using io_test::TempDir;
+using io_test::write_gz;
+using io_test::write_text;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A 4-node OGB folder; `override` replaces one raw file's text (by stem).
+void write_tiny_ogb(const fs::path& dir, const std::string& stem = "", const std::string& text = "") {
+  const std::pair<const char*, const char*> files[] = {
+      {"num-node-list", "4\n"},
+      {"num-edge-list", "3\n"},
+      {"edge", "0,1\n1,2\n2,3\n"},
+      {"node-feat", "1,0,0\n0,1,0\n0,0,1\n1,1,0\n"},
+      {"node-label", "0\n1\n0\n1\n"},
+  };
+  for (const auto& [name, content] : files) write_gz(dir / "raw" / (std::string(name) + ".csv.gz"), stem == name ? text : content);
+  write_gz(dir / "split" / "public" / "train.csv.gz", "0\n");
+  write_gz(dir / "split" / "public" / "valid.csv.gz", "1\n");
+  write_gz(dir / "split" / "public" / "test.csv.gz", "3\n2\n");
+}
+
+// Runs f and returns the DataError message ("" when nothing is thrown).
+template <class F>
+std::string data_error(F&& f) {
+  try {
+    f();
+  } catch (const gat::DataError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("OGB reader: a tiny binary dataset loads sparse", "[io][ogb]") {
+  TempDir tmp("ogb");
+  write_tiny_ogb(tmp.path());
+  const Dataset d = read_ogb(tmp.path());
+  CHECK(d.num_nodes() == 4);
+  CHECK(d.edges.source == std::vector<gat::NodeId>{0, 1, 2});
+  CHECK(d.edges.target == std::vector<gat::NodeId>{1, 2, 3});
+  REQUIRE(d.features.is_sparse());
+  CHECK(d.features.sparse().columns == std::vector<std::int32_t>{0, 1, 2, 0, 1});
+  CHECK(d.features.sparse().offsets == std::vector<std::int64_t>{0, 1, 2, 3, 5});
+  CHECK(d.labels == std::vector<std::int32_t>{0, 1, 0, 1});
+  CHECK(d.num_classes == 2);
+  CHECK(d.train == std::vector<gat::NodeId>{0});
+  CHECK(d.test == std::vector<gat::NodeId>{2, 3});
+  const DatasetStats s = statistics(d);
+  CHECK(s.feature_nonzeros == 5);
+  CHECK(s.isolated_nodes == 0);
+}
+
+TEST_CASE("OGB reader: non-binary features are dense; plain .csv and CRLF are accepted", "[io][ogb]") {
+  TempDir tmp("ogb-dense");
+  write_tiny_ogb(tmp.path(), "node-feat", "0.5,0,0\r\n0,1,0\r\n0,0,-2e-3\r\n1,1,0\r\n");
+  fs::remove(tmp / "raw/edge.csv.gz");
+  write_text(tmp / "raw/edge.csv", "0,1\n1,2\n2,3\n");
+  const Dataset d = read_ogb(tmp.path());
+  REQUIRE_FALSE(d.features.is_sparse());
+  CHECK(d.features.dense()(0, 0) == 0.5f);
+  CHECK(d.features.dense()(2, 2) == -2e-3f);
+  CHECK(d.edges.num_edges() == 3);
+}
+
+TEST_CASE("OGB reader: malformed files are DataErrors naming file and line", "[io][ogb]") {
+  struct Case {
+    const char* stem;
+    const char* text;
+    const char* where;
+    const char* what;
+  };
+  const Case cases[] = {
+      {"edge", "0,1\n1,9\n2,3\n", "edge.csv.gz:2: ", "out of range"},
+      {"edge", "0,1\n1;2\n2,3\n", "edge.csv.gz:2: ", "source,target"},
+      {"edge", "0,1\n1,2\n", "edge.csv.gz:2: ", "found 2 edges"},
+      {"edge", "0,1\n1,2\n2,3\n3,0\n", "edge.csv.gz:4: ", "more edges"},
+      {"node-feat", "1,0,0\n0,1,0\nnan,0,1\n1,1,0\n", "node-feat.csv.gz:3: ", "finite"},
+      {"node-feat", "1,0,0\n0,1,0\ninf,0,1\n1,1,0\n", "node-feat.csv.gz:3: ", "finite"},
+      {"node-feat", "1,0,0\n0,1\n0,0,1\n1,1,0\n", "node-feat.csv.gz:2: ", "2 values"},
+      {"node-feat", "1,0,0\n0,1,0\n", "node-feat.csv.gz:2: ", "2 feature rows for 4"},
+      {"node-label", "0\n1\n0\n-1\n", "node-label.csv.gz:4: ", "out of range"},
+      {"node-label", "0\n1\nx\n1\n", "node-label.csv.gz:3: ", "integer"},
+      {"num-node-list", "", "num-node-list.csv.gz: ", "empty"},
+      {"num-node-list", "4\n5\n", "num-node-list.csv.gz:2: ", "single number"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.stem << ": " << c.text);
+    TempDir tmp("ogb-bad");
+    write_tiny_ogb(tmp.path(), c.stem, c.text);
+    const std::string message = data_error([&] { read_ogb(tmp.path()); });
+    CHECK_THAT(message, Catch::Contains(c.where) && Catch::Contains(c.what));
+  }
+  SECTION("split index out of range") {
+    TempDir tmp("ogb-bad-split");
+    write_tiny_ogb(tmp.path());
+    write_gz(tmp / "split/public/test.csv.gz", "2\n4\n");
+    CHECK_THAT(data_error([&] { read_ogb(tmp.path()); }), Catch::Contains("test.csv.gz:2: ") && Catch::Contains("out of range"));
+  }
+  SECTION("truncated and corrupt gzip") {
+    TempDir tmp("ogb-bad-gz");
+    write_tiny_ogb(tmp.path());
+    std::string bytes = io_test::read_bytes(tmp / "raw/edge.csv.gz");
+    io_test::write_bytes(tmp / "raw/edge.csv.gz", bytes.substr(0, bytes.size() - 6));
+    CHECK_THAT(data_error([&] { read_ogb(tmp.path()); }), Catch::Contains("edge.csv.gz"));
+    bytes[bytes.size() - 5] ^= 0x40;  // the stored length / CRC no longer match
+    io_test::write_bytes(tmp / "raw/edge.csv.gz", bytes);
+    CHECK_THAT(data_error([&] { read_ogb(tmp.path()); }), Catch::Contains("edge.csv.gz"));
+  }
+  SECTION("missing file") {
+    TempDir tmp("ogb-missing");
+    write_tiny_ogb(tmp.path());
+    fs::remove(tmp / "raw/node-label.csv.gz");
+    CHECK_THAT(data_error([&] { read_ogb(tmp.path()); }), Catch::Contains("node-label.csv.gz") && Catch::Contains("missing"));
+  }
+}
+
+TEST_CASE("OGB reader: split folder choice", "[io][ogb]") {
+  TempDir tmp("ogb-split");
+  write_tiny_ogb(tmp.path());
+  fs::rename(tmp / "split/public", tmp / "split/random-a");
+  CHECK(read_ogb(tmp.path()).test.size() == 2);  // the only one
+  fs::create_directories(tmp / "split/random-b");
+  write_gz(tmp / "split/random-b/train.csv.gz", "1\n");
+  write_gz(tmp / "split/random-b/valid.csv.gz", "2\n");
+  write_gz(tmp / "split/random-b/test.csv.gz", "3\n");
+  CHECK_THROWS_WITH(read_ogb(tmp.path()), Catch::Contains("random-a random-b"));
+  CHECK(read_ogb(tmp.path(), {"random-b"}).train == std::vector<gat::NodeId>{1});
+  CHECK(load_dataset({tmp.path().string(), {}, Format::any, "random-b"}).train == std::vector<gat::NodeId>{1});
+}
+
+TEST_CASE("LINQS reader: ids, sorted class names, unknown citations, undirected edges", "[io][linqs]") {
+  TempDir tmp("linqs");
+  write_text(tmp / "toy.content", "p1\t1\t0\tTheory\np2\t0\t1\tAI\np3\t1\t1\tTheory\np4\t0\t0\tAI\n");
+  write_text(tmp / "toy.cites", "p1\tp2\np3\tp1\nzz\tp1\np2\tp1\np4\tp4\n");
+  const Dataset d = read_linqs(tmp.path(), "toy");
+  CHECK(d.node_names == std::vector<std::string>{"p1", "p2", "p3", "p4"});
+  CHECK(d.labels == std::vector<std::int32_t>{1, 0, 1, 0});  // AI = 0, Theory = 1
+  CHECK(d.num_classes == 2);
+  // p1-p2 (cited both ways: one pair) and p1-p3, both directions, ordered by (target, source).
+  CHECK(d.edges.source == std::vector<gat::NodeId>{1, 2, 0, 0});
+  CHECK(d.edges.target == std::vector<gat::NodeId>{0, 0, 1, 2});
+  REQUIRE(d.warnings.size() == 1);
+  CHECK_THAT(d.warnings[0], Catch::Contains("1 citations") && Catch::Contains("toy.cites:3"));
+  CHECK(d.train.size() == 2);  // clipped: 1 per class... at most 20 per class
+  CHECK(d.features.is_sparse());
+
+  write_text(tmp / "toy.cites", "p1\tp2\np3\n");
+  CHECK_THAT(data_error([&] { read_linqs(tmp.path(), "toy"); }), Catch::Contains("toy.cites:2: "));
+  write_text(tmp / "toy.content", "p1\t1\t0\tTheory\np2\t0\tAI\n");
+  CHECK_THAT(data_error([&] { read_linqs(tmp.path(), "toy"); }), Catch::Contains("toy.content:2: "));
+  write_text(tmp / "toy.content", "p1\t1\t0\tTheory\np1\t0\t1\tAI\n");
+  CHECK_THAT(data_error([&] { read_linqs(tmp.path(), "toy"); }), Catch::Contains("toy.content:2: ") && Catch::Contains("twice"));
+  write_text(tmp / "toy.content", "");
+  CHECK_THAT(data_error([&] { read_linqs(tmp.path(), "toy"); }), Catch::Contains("empty"));
+}
+
+TEST_CASE("pickle reader: arrays and dicts of lists; anything else refused with its byte offset", "[io][pickle]") {
+  using namespace std::string_literals;
+  // numpy int32 array [[1, 2], [3, -1]] as Python 2 pickles it.
+  const std::string array =
+      "\x80\x02"
+      "cnumpy.core.multiarray\n_reconstruct\nq\x01"
+      "cnumpy\nndarray\nq\x02"
+      "K\x00\x85U\x01" "b\x87R"
+      "(K\x01K\x02K\x02\x86"
+      "cnumpy\ndtype\nU\x02i4K\x00K\x01\x87R(K\x03U\x01<NNNJ\xff\xff\xff\xffJ\xff\xff\xff\xffK\x00tb"
+      "\x89T\x10\x00\x00\x00"
+      "\x01\x00\x00\x00\x02\x00\x00\x00\x03\x00\x00\x00\xff\xff\xff\xff"
+      "tb."s;
+  const pickle::Object a = pickle::parse(array, "a.pkl");
+  const auto* arr = std::get_if<pickle::Array>(&a);
+  REQUIRE(arr);
+  CHECK(arr->shape == std::vector<std::int64_t>{2, 2});
+  CHECK(arr->as_int(1) == 2);
+  CHECK(arr->as_int(3) == -1);
+
+  const std::string graph =
+      "\x80\x02" "ccollections\ndefaultdict\nc__builtin__\nlist\n\x85R"
+      "(K\x00]q\x01(K\x01M\x00\x01" "eK\x01]K\x00" "au."s;
+  const pickle::Object g = pickle::parse(graph, "g.pkl");
+  const auto* adj = std::get_if<pickle::Adjacency>(&g);
+  REQUIRE(adj);
+  REQUIRE(adj->lists.size() == 2);
+  CHECK(adj->lists[0].second == std::vector<std::int64_t>{1, 256});
+  CHECK(adj->lists[1].second == std::vector<std::int64_t>{0});
+
+  auto message = [](const std::string& bytes) { return data_error([&] { pickle::parse(bytes, "x.pkl"); }); };
+  CHECK_THAT(message("\x80\x02" "cos\nsystem\nU\x02lsR."s), Catch::Contains("x.pkl: byte 2: ") && Catch::Contains("os.system"));
+  CHECK_THAT(message("\x80\x02" "c__builtin__\neval\n."s), Catch::Contains("byte 2: ") && Catch::Contains("__builtin__.eval"));
+  CHECK_THAT(message("\x80\x02" "K\x01" "\x94."s), Catch::Contains("byte 4: ") && Catch::Contains("opcode 0x94"));
+  CHECK_THAT(message("\x80\x04K\x01."s), Catch::Contains("byte 0: ") && Catch::Contains("protocol 4"));
+  CHECK_THAT(message(array.substr(0, array.size() - 10)), Catch::Contains("truncated"));
+  CHECK_THAT(message(""), Catch::Contains("empty"));
+  CHECK_THAT(message("\x80\x02h\x05."s), Catch::Contains("byte 2: ") && Catch::Contains("memo"));
+  CHECK_THAT(message("\x80\x02K\x01K\x02."s), Catch::Contains("STOP"));
+  // the array's byte string one element short
+  std::string short_data = array;
+  const auto at = short_data.find("\x89T\x10"s);
+  short_data.replace(at, 3, "\x89T\x0c"s);
+  short_data.erase(at + 6 + 12, 4);
+  CHECK_THAT(message(short_data), Catch::Contains("need 16"));
+}
+
+TEST_CASE("registry: synthetic by default, paths recognised by content, clear errors", "[io][registry]") {
+  CHECK(load_dataset({}).name == "synthetic");
+  CHECK(load_dataset({"synthetic"}).num_nodes() == 2708);
+  TempDir tmp("registry");
+  write_tiny_ogb(tmp / "toy");
+  write_text(tmp / "linqs/toy/toy.content", "p1\t1\tA\np2\t0\tB\n");
+  write_text(tmp / "linqs/toy/toy.cites", "p1\tp2\n");
+  CHECK(load_dataset({"toy", tmp.path()}).num_nodes() == 4);  // OGB first
+  CHECK(load_dataset({"toy", tmp.path(), Format::linqs}).num_nodes() == 2);
+  CHECK(load_dataset({(tmp / "toy").string()}).num_nodes() == 4);
+  CHECK(load_dataset({(tmp / "linqs/toy").string()}).num_nodes() == 2);
+  CHECK_THROWS_WITH(load_dataset({"toy", tmp.path(), Format::planetoid}),
+                    Catch::Contains("ind.toy.graph") && Catch::Contains("--data-root"));
+  CHECK_THROWS_AS(load_dataset({(tmp / "nothing-here").string()}), gat::InvalidArgument);
+  CHECK(parse_format("OGB") == Format::ogb);
+  CHECK_FALSE(parse_format("csv"));
+}
+
+TEST_CASE("write_ogb then read_ogb gives the identical dataset", "[io][writer]") {
+  TempDir tmp("writer");
+  SECTION("sparse (synthetic)") {
+    const Dataset d = make_synthetic_citation({.nodes = 500, .seed = 3});
+    write_ogb(d, tmp / "syn");
+    CHECK(io_test::compare(read_ogb(tmp / "syn"), d) == "");
+    CHECK_FALSE(fs::exists(tmp / "syn/raw/edge.csv.gz.tmp"));
+  }
+  SECTION("dense floats round-trip exactly") {
+    Dataset d = make_synthetic_citation({.nodes = 200, .features = 30, .seed = 4});
+    d.features = gat::Features(gat_test::random_matrix<float>(200, 30, 9, 3.0));
+    d.features.dense()(0, 0) = 1e-30f;
+    d.features.dense()(1, 1) = 0.0f;
+    write_ogb(d, tmp / "dense");
+    CHECK(io_test::compare(read_ogb(tmp / "dense"), d) == "");
+  }
+  SECTION("real Cora and Pubmed") {
+    auto root = GAT_REQUIRE_DATASET("pubmed");
+    if (root.empty()) return;
+    for (const char* name : {"cora", "pubmed"}) {
+      const Dataset d = read_ogb(root / name);
+      write_ogb(d, tmp / name);
+      CHECK(io_test::compare(read_ogb(tmp / name), d) == "");
+    }
+  }
+}

@@ -152,6 +152,8 @@ EdgeList undirected_edges(std::int64_t n, const std::vector<NodeId>& source, con
 void seeded_split(Dataset& d, std::uint64_t seed, std::int64_t per_class, std::int64_t valid, std::int64_t test) {
   const std::int64_t n = d.num_nodes();
   // A random permutation: sort by a random key (ties broken by index).
+  // Clipped on small graphs like the synthetic split: at most a fifth of the nodes train.
+  per_class = std::min(per_class, std::max<std::int64_t>(1, n / (5 * std::max<std::int64_t>(d.num_classes, 1))));
   const RandomKey key{seed, 0x5e1175ULL};
   std::vector<std::pair<std::uint64_t, NodeId>> order(static_cast<std::size_t>(n));
   for (std::int64_t i = 0; i < n; ++i) order[i] = {key.bits(static_cast<std::uint64_t>(i)), static_cast<NodeId>(i)};

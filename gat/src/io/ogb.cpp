@@ -56,7 +56,8 @@ std::int64_t read_single_count(const fs::path& path) {
 EdgeList read_edges(const fs::path& path, std::int64_t num_nodes, std::int64_t num_edges) {
   EdgeList edges;
   edges.num_nodes = num_nodes;
-  edges.source.reserve(static_cast<std::size_t>(std::min<std::int64_t>(num_edges, 1 << 28)));
+  // Reserve only what a small file surely has: a corrupt count must not allocate gigabytes.
+  edges.source.reserve(static_cast<std::size_t>(std::min<std::int64_t>(num_edges, 1 << 22)));
   edges.target.reserve(edges.source.capacity());
   LineReader in(path);
   std::string_view line;
@@ -85,7 +86,7 @@ Features read_features(const fs::path& path, std::int64_t num_nodes) {
   csr.rows = 0;
   csr.cols = -1;
   csr.offsets.assign(1, 0);
-  csr.offsets.reserve(static_cast<std::size_t>(num_nodes) + 1);
+  csr.offsets.reserve(static_cast<std::size_t>(std::min<std::int64_t>(num_nodes, 1 << 22)) + 1);
   LineReader in(path);
   std::string_view line;
   while (in.next(line)) {
@@ -131,7 +132,7 @@ Features read_features(const fs::path& path, std::int64_t num_nodes) {
 
 std::vector<std::int32_t> read_labels(const fs::path& path, std::int64_t num_nodes) {
   std::vector<std::int32_t> labels;
-  labels.reserve(static_cast<std::size_t>(num_nodes));
+  labels.reserve(static_cast<std::size_t>(std::min<std::int64_t>(num_nodes, 1 << 22)));
   LineReader in(path);
   std::string_view line;
   while (in.next(line)) {
@@ -209,15 +210,15 @@ Dataset read_ogb(const fs::path& dir, const OgbOptions& options) {
   const std::int64_t e = read_single_count(require_csv(raw, "num-edge-list"));
   d.edges = read_edges(require_csv(raw, "edge"), n, e);
 
+  const fs::path label_path = require_csv(raw, "node-label");
+  d.labels = read_labels(label_path, n);
+  d.num_classes = d.labels.empty() ? 0 : *std::max_element(d.labels.begin(), d.labels.end()) + 1;
+
   if (fs::path feat = find_csv(raw, "node-feat"); !feat.empty()) {
     d.features = read_features(feat, n);
   } else {
     d.features = Features(CsrMatrix{n, 0, std::vector<std::int64_t>(static_cast<std::size_t>(n) + 1, 0), {}, {}});
   }
-  const fs::path label_path = require_csv(raw, "node-label");
-  d.labels = read_labels(label_path, n);
-  d.num_classes = d.labels.empty() ? 0 : *std::max_element(d.labels.begin(), d.labels.end()) + 1;
-
   if (const fs::path split = choose_split(dir, options.split); !split.empty()) {
     d.train = read_index_list(require_csv(split, "train"), n);
     d.valid = read_index_list(require_csv(split, "valid"), n);

@@ -156,8 +156,11 @@ Dataset read_planetoid(const fs::path& dir, const std::string& name) {
       if (line.empty()) continue;
       std::int64_t v = -1;
       if (!detail::parse_int(line, v)) in.fail("expected a node index, found " + detail::quote(line));
-      if (v < allx.rows || v > allx.rows + (std::int64_t{1} << 24))
-        in.fail("test index " + std::to_string(v) + " out of range (it must follow the " + std::to_string(allx.rows) + " rows of allx)");
+      // Test nodes follow allx; the range may have gaps (Citeseer), but not more gaps than rows.
+      if (v < allx.rows || v >= allx.rows + 2 * tx.rows + 1024)
+        in.fail("test index " + std::to_string(v) + " out of range [" + std::to_string(allx.rows) + ", " +
+                std::to_string(allx.rows + 2 * tx.rows + 1024) + ") (test nodes follow the " + std::to_string(allx.rows) +
+                " rows of allx)");
       test_index.push_back(v);
     }
   }
