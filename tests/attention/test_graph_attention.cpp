@@ -355,7 +355,7 @@ TEST_CASE("graph attention is bitwise identical for 1 and 2 threads", "[attentio
   auto values = random_matrix<float>(n, heads * F, 97), d_out = random_matrix<float>(n, heads * F, 98);
   const AttentionDropout drop{0.1f, RandomKey{4, 4}};
   struct Result {
-    Matrix out, d_src, d_dst, d_values, out2, dq, dk, dv, dval2, w;
+    Matrix out, d_src, d_dst, d_values, out2, dq, dk, dv, dval2, w, out3, dq3, dk3, dval3, agg_dw, agg_dv;
   };
   auto run = [&](int threads) {
     set_num_threads(threads);
@@ -379,6 +379,16 @@ TEST_CASE("graph attention is bitwise identical for 1 and 2 threads", "[attentio
                                        d_out.view(), r.dq.view(), r.dk.view(), r.dv.view(), r.dval2.view());
     r.w.resize(g.num_edges(), heads);
     gat_attention_weights<float>(g, src.view(), dst.view(), heads, {}, r.w.view());
+    r.out3.resize(n, heads * F);
+    dot_attention_forward<float>(g, q.view(), k.view(), values.view(), heads, DotScore{0.35}, drop, r.out3.view(), st);
+    r.dq3.resize(n, heads * F);
+    r.dk3.resize(n, heads * F);
+    r.dval3.resize(n, heads * F);
+    dot_attention_backward<float>(g, q.view(), k.view(), values.view(), heads, DotScore{0.35}, drop, st, d_out.view(),
+                                  r.dq3.view(), r.dk3.view(), r.dval3.view());
+    r.agg_dw.resize(g.num_edges(), heads);
+    r.agg_dv.resize(n, heads * F);
+    aggregate_backward<float>(g, r.w.view(), values.view(), d_out.view(), r.agg_dw.view(), r.agg_dv.view());
     return r;
   };
   const Result one = run(1);
@@ -394,6 +404,12 @@ TEST_CASE("graph attention is bitwise identical for 1 and 2 threads", "[attentio
   CHECK(attn_test::bitwise_equal(one.dv, two.dv));
   CHECK(attn_test::bitwise_equal(one.dval2, two.dval2));
   CHECK(attn_test::bitwise_equal(one.w, two.w));
+  CHECK(attn_test::bitwise_equal(one.out3, two.out3));
+  CHECK(attn_test::bitwise_equal(one.dq3, two.dq3));
+  CHECK(attn_test::bitwise_equal(one.dk3, two.dk3));
+  CHECK(attn_test::bitwise_equal(one.dval3, two.dval3));
+  CHECK(attn_test::bitwise_equal(one.agg_dw, two.agg_dw));
+  CHECK(attn_test::bitwise_equal(one.agg_dv, two.agg_dv));
   CHECK(attn_test::all_finite(one.out));
 }
 
