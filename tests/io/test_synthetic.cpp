@@ -78,6 +78,8 @@ TEST_CASE("synthetic citation graph has Cora's shape", "[io][synthetic]") {
   CHECK(seconds < 0.5);
   validate(d, "synthetic");
   const DatasetStats s = statistics(d);
+  WARN("synthetic: " << s.directed_edges << " directed edges, " << s.feature_nonzeros << " feature nonzeros, homophily "
+                     << homophily(d) << ", generated in " << seconds << " s");
   CHECK(s.nodes == 2708);
   CHECK(s.classes == 7);
   CHECK(s.features == 1433);
