@@ -32,6 +32,9 @@ Features choose_feature_storage(CsrMatrix&& m) {
     m.values.resize(static_cast<std::size_t>(w));
   }
   if (binary) return Features(std::move(m));
+  if (static_cast<double>(m.rows) * static_cast<double>(m.cols) > 4294967296.0)
+    throw DataError("features of " + std::to_string(m.rows) + " x " + std::to_string(m.cols) +
+                    " are not binary and too large to store dense (more than 2^32 values)");
   Matrix dense(m.rows, m.cols, 0.0f);
   for (std::int64_t r = 0; r < m.rows; ++r)
     for (std::int64_t k = m.offsets[r]; k < m.offsets[r + 1]; ++k) dense(r, m.columns[k]) = m.values[k];

@@ -43,6 +43,8 @@ CsrMatrix load_matrix(const fs::path& path) {
   } else if (auto* s = std::get_if<pickle::Csr>(&obj)) {
     m.rows = s->rows;
     m.cols = s->cols;
+    if (m.cols > (std::int64_t{1} << 24))
+      throw DataError(file, 0, "csr_matrix has " + std::to_string(m.cols) + " columns (more than 2^24: a corrupt _shape?)");
     if (s->indptr.size() != m.rows + 1) throw DataError(file, 0, "csr_matrix indptr has " + std::to_string(s->indptr.size()) + " entries for " + std::to_string(m.rows) + " rows");
     const std::int64_t nnz = s->indices.size();
     if (s->data.size() != nnz) throw DataError(file, 0, "csr_matrix has " + std::to_string(nnz) + " indices but " + std::to_string(s->data.size()) + " values");

@@ -80,7 +80,8 @@ std::filesystem::path default_data_root();
 struct SyntheticCitationOptions {
   std::int64_t nodes = 2708;
   std::int32_t classes = 7;
-  double average_degree = 3.9;   // directed edges per node (~5,280 undirected edges at 2,708)
+  double average_degree = 3.9;   // directed edges per node before duplicates are merged (~5,230
+                                 // undirected edges at 2,708 nodes; Cora has 5,278)
   double homophily = 0.81;       // fraction of edges inside a class
   std::int64_t features = 1433;  // vocabulary size (binary bag-of-words)
   double words_per_node = 18;    // mean distinct words per node
