@@ -1,6 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include <cstring>
+
 #include "gat/core/error.hpp"
+#include "gat/core/parallel.hpp"
 #include "gat/tensor/matmul.hpp"
 #include "support/test_support.hpp"
 
@@ -64,4 +67,26 @@ TEST_CASE("empty inner dimension gives zero, wrong shapes are refused", "[tensor
   REQUIRE_THROWS_WITH(matmul<float>(c.view(), c.view(), bad.view()), Catch::Contains("inner dimensions differ"));
   Matrix x(3, 3), y(3, 3), z(2, 3);
   REQUIRE_THROWS_WITH(matmul<float>(x.view(), y.view(), z.view()), Catch::Contains("C is 2x3"));
+}
+
+TEST_CASE("products are bitwise identical with 1 and 2 threads", "[tensor][matmul][determinism]") {
+  struct Case {
+    std::int64_t m, n, k;
+    Transpose ta, tb;
+  };
+  for (const Case& s : {Case{700, 64, 300, Transpose::no, Transpose::yes}, Case{7, 64, 2708, Transpose::yes, Transpose::no},
+                        Case{2708, 7, 64, Transpose::no, Transpose::yes}, Case{520, 300, 9, Transpose::no, Transpose::no}}) {
+    const auto a = s.ta == Transpose::no ? gat_test::random_matrix<float>(s.m, s.k, 1)
+                                         : gat_test::random_matrix<float>(s.k, s.m, 1);
+    const auto b = s.tb == Transpose::no ? gat_test::random_matrix<float>(s.k, s.n, 2)
+                                         : gat_test::random_matrix<float>(s.n, s.k, 2);
+    Matrix one(s.m, s.n), two(s.m, s.n);
+    set_num_threads(1);
+    gemm<float>(a.view(), s.ta, b.view(), s.tb, one.view());
+    set_num_threads(2);
+    gemm<float>(a.view(), s.ta, b.view(), s.tb, two.view());
+    set_num_threads(0);
+    INFO(s.m << "x" << s.n << "x" << s.k);
+    CHECK(std::memcmp(one.data(), two.data(), one.size() * sizeof(float)) == 0);
+  }
 }

@@ -5,6 +5,9 @@
 #include <tuple>
 #include <unordered_map>
 
+#include <omp.h>
+
+#include <algorithm>
 #include <oneapi/dnnl/dnnl.hpp>
 
 #include "gat/core/error.hpp"
@@ -113,19 +116,39 @@ class MatmulCache {
   std::atomic<std::int64_t> created_{0};
 };
 
+// oneDNN picks kernels and splits work by its thread count, so the same product computed with 1
+// and 2 threads can round differently. To keep gat's results independent of the thread count,
+// C is cut into tiles of a fixed shape, every tile is one sequential oneDNN product (created and
+// run with one thread), and the tiles are shared among the threads.
+constexpr std::int64_t kTileRows = 256;
+constexpr std::int64_t kTileCols = 256;
+
 void gemm_onednn(MatrixView<const float> a, Transpose ta, MatrixView<const float> b, Transpose tb,
                  MatrixView<float> c, Accumulate acc, Shape s) {
   MatmulCache& cache = MatmulCache::instance();
-  const PrimitiveKey key{s.m, s.n, s.k, a.ld(), b.ld(), c.ld(), ta == Transpose::yes, tb == Transpose::yes,
-                         acc == Accumulate::yes};
-  const CachedMatmul& mm = cache.get(key);
-  dnnl::engine& engine = cache.engine();
-  dnnl::memory a_mem(mm.a_md, engine, const_cast<float*>(a.data()));
-  dnnl::memory b_mem(mm.b_md, engine, const_cast<float*>(b.data()));
-  dnnl::memory c_mem(mm.c_md, engine, c.data());
-  dnnl::stream stream(engine);
-  mm.primitive.execute(stream, {{DNNL_ARG_SRC, a_mem}, {DNNL_ARG_WEIGHTS, b_mem}, {DNNL_ARG_DST, c_mem}});
-  stream.wait();
+  const std::int64_t row_tiles = (s.m + kTileRows - 1) / kTileRows;
+  const std::int64_t col_tiles = (s.n + kTileCols - 1) / kTileCols;
+  const std::int64_t tiles = row_tiles * col_tiles;
+  const bool ta_yes = ta == Transpose::yes, tb_yes = tb == Transpose::yes;
+  auto run_tile = [&](std::int64_t t) {
+    omp_set_num_threads(1);  // this thread's oneDNN calls below run (and are created) sequentially
+    const std::int64_t r0 = (t / col_tiles) * kTileRows, c0 = (t % col_tiles) * kTileCols;
+    const std::int64_t rows = std::min(kTileRows, s.m - r0), cols = std::min(kTileCols, s.n - c0);
+    const PrimitiveKey key{rows, cols, s.k, a.ld(), b.ld(), c.ld(), ta_yes, tb_yes, acc == Accumulate::yes};
+    const CachedMatmul& mm = cache.get(key);
+    dnnl::engine& engine = cache.engine();
+    const float* a_tile = ta_yes ? a.data() + r0 : a.data() + r0 * a.ld();
+    const float* b_tile = tb_yes ? b.data() + c0 * b.ld() : b.data() + c0;
+    dnnl::memory a_mem(mm.a_md, engine, const_cast<float*>(a_tile));
+    dnnl::memory b_mem(mm.b_md, engine, const_cast<float*>(b_tile));
+    dnnl::memory c_mem(mm.c_md, engine, c.data() + r0 * c.ld() + c0);
+    dnnl::stream stream(engine);
+    mm.primitive.execute(stream, {{DNNL_ARG_SRC, a_mem}, {DNNL_ARG_WEIGHTS, b_mem}, {DNNL_ARG_DST, c_mem}});
+    stream.wait();
+  };
+  const int threads = static_cast<int>(std::min<std::int64_t>(num_threads(), tiles));
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+  for (std::int64_t t = 0; t < tiles; ++t) run_tile(t);
 }
 
 // --- plain loops ---------------------------------------------------------------------------------

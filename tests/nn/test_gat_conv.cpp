@@ -1,0 +1,227 @@
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <vector>
+
+#include "gat/core/error.hpp"
+#include "gat/nn/gat_conv.hpp"
+#include "gat/nn/gatv2_conv.hpp"
+#include "layer_check.hpp"
+
+using namespace gat;
+using namespace gat::nn;
+
+namespace {
+
+Graph random_graph(std::int64_t n, std::int64_t m, std::uint64_t seed, bool with_loops = false) {
+  RandomKey key{seed, 5};
+  std::vector<NodeId> src, dst;
+  for (std::int64_t i = 0; i < m; ++i) {
+    const auto s = static_cast<NodeId>(key.bits(2 * i) % n), t = static_cast<NodeId>(key.bits(2 * i + 1) % n);
+    if (s == t && !with_loops) continue;
+    src.push_back(s);
+    dst.push_back(t);
+  }
+  // Every node gets at least one incoming edge so that no-loop layers are defined.
+  for (NodeId v = 0; v < n; ++v) {
+    src.push_back(static_cast<NodeId>((v + 1) % n));
+    dst.push_back(v);
+  }
+  return Graph::from_edges(n, src, dst);
+}
+
+// GAT by its definition, one node and head at a time: the reference the layer is checked against.
+MatrixD gat_reference(const Graph& g, const MatrixD& x, GATConv<double>& conv) {
+  const auto& o = conv.options();
+  const Parameter<double>& w = *conv.find_parameter("lin.weight");
+  const Parameter<double>& as = *conv.find_parameter("att_src");
+  const Parameter<double>& ad = *conv.find_parameter("att_dst");
+  const std::int64_t n = g.num_nodes(), H = o.heads, F = o.out_channels;
+  MatrixD h(n, H * F);
+  for (std::int64_t i = 0; i < n; ++i)
+    for (std::int64_t k = 0; k < H * F; ++k)
+      for (std::int64_t c = 0; c < x.cols(); ++c) h(i, k) += x(i, c) * w.value(k, c);
+  MatrixD out(n, o.concat ? H * F : F);
+  for (std::int64_t i = 0; i < n; ++i) {
+    std::vector<NodeId> nbrs;
+    for (NodeId j : g.in_neighbors(static_cast<NodeId>(i)))
+      if (j != i) nbrs.push_back(j);
+    nbrs.push_back(static_cast<NodeId>(i));  // PyG's self-loop rule
+    for (std::int64_t hd = 0; hd < H; ++hd) {
+      std::vector<double> e;
+      for (NodeId j : nbrs) {
+        double s = 0;
+        for (std::int64_t f = 0; f < F; ++f)
+          s += as.value(0, hd * F + f) * h(j, hd * F + f) + ad.value(0, hd * F + f) * h(i, hd * F + f);
+        e.push_back(s > 0 ? s : o.negative_slope * s);
+      }
+      double mx = e[0], sum = 0;
+      for (double v : e) mx = std::max(mx, v);
+      for (double& v : e) sum += v = std::exp(v - mx);
+      for (std::size_t k = 0; k < nbrs.size(); ++k)
+        for (std::int64_t f = 0; f < F; ++f) {
+          const double contrib = e[k] / sum * h(nbrs[k], hd * F + f);
+          if (o.concat)
+            out(i, hd * F + f) += contrib;
+          else
+            out(i, f) += contrib / static_cast<double>(H);
+        }
+    }
+  }
+  if (auto* b = conv.find_parameter("bias"))
+    for (std::int64_t i = 0; i < n; ++i)
+      for (std::int64_t c = 0; c < out.cols(); ++c) out(i, c) += b->value(0, c);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("GATConv equals GAT's definition, heads concatenated and averaged", "[nn][gat]") {
+  const Graph g = random_graph(15, 45, 1, /*with_loops=*/true);
+  const MatrixD x = gat_test::random_matrix<double>(15, 6, 2);
+  for (bool concat : {true, false}) {
+    GATConv<double> conv({.in_channels = 6, .out_channels = 4, .heads = 3, .concat = concat, .seed = 3});
+    conv.find_parameter("bias")->value.fill(0.25);
+    const MatrixD out = MatrixD::from_view(conv.forward({&g, {}}, LayerInput<double>::of(x.view())).dense);
+    CHECK(out.cols() == (concat ? 12 : 4));
+    CHECK(gat_test::normalized_error(out, gat_reference(g, x, conv)) < 1e-12);
+  }
+}
+
+TEST_CASE("GATConv: parameter names and shapes follow PyG", "[nn][gat]") {
+  GATConv<float> conv({.in_channels = 10, .out_channels = 8, .heads = 4});
+  auto params = conv.named_parameters();
+  REQUIRE(params.size() == 4);
+  CHECK(params[0].name == "lin.weight");
+  CHECK(params[0].parameter->shape == std::vector<std::int64_t>{32, 10});
+  CHECK(params[1].name == "att_src");
+  CHECK(params[1].parameter->shape == std::vector<std::int64_t>{1, 4, 8});
+  CHECK(params[2].name == "att_dst");
+  CHECK(params[3].name == "bias");
+  CHECK(params[3].parameter->shape == std::vector<std::int64_t>{32});
+}
+
+TEST_CASE("GATConv gradients by finite differences in double", "[nn][gat][gradient]") {
+  const Graph g = random_graph(12, 40, 7);
+  SECTION("concat heads, with dropout on features and attention") {
+    GATConv<double> conv({.in_channels = 5, .out_channels = 3, .heads = 2, .dropout = 0.3f, .feature_dropout = 0.2f,
+                          .seed = 1});
+    MatrixD x = gat_test::random_matrix<double>(12, 5, 8);
+    gat_test::layer_gradient_error(conv, {&g, RandomKey{9, 1}}, x);
+  }
+  SECTION("mean heads, residual") {
+    GATConv<double> conv({.in_channels = 4, .out_channels = 3, .heads = 3, .concat = false, .residual = true,
+                          .seed = 2});
+    MatrixD x = gat_test::random_matrix<double>(12, 4, 9);
+    gat_test::layer_gradient_error(conv, {&g, {}}, x);
+  }
+  SECTION("no self-loops") {
+    GATConv<double> conv({.in_channels = 4, .out_channels = 2, .heads = 2, .add_self_loops = false, .seed = 3});
+    MatrixD x = gat_test::random_matrix<double>(12, 4, 10);
+    gat_test::layer_gradient_error(conv, {&g, {}}, x);
+  }
+}
+
+TEST_CASE("GATv2Conv gradients by finite differences in double", "[nn][gatv2][gradient]") {
+  const Graph g = random_graph(10, 30, 11);
+  for (bool share : {false, true}) {
+    GATv2Conv<double> conv({.in_channels = 4, .out_channels = 3, .heads = 2, .dropout = 0.2f, .share_weights = share,
+                            .seed = 4});
+    CHECK(conv.named_parameters().size() == (share ? 3u : 4u));
+    MatrixD x = gat_test::random_matrix<double>(10, 4, 12);
+    gat_test::layer_gradient_error(conv, {&g, RandomKey{3, 3}}, x);
+  }
+}
+
+TEST_CASE("GATConv on sparse input equals dense input, values and weight gradients", "[nn][gat]") {
+  const Graph g = random_graph(20, 60, 13);
+  Matrix dense = gat_test::random_matrix<float>(20, 30, 14);
+  for (std::int64_t i = 0; i < dense.size(); ++i)
+    if (i % 7) dense.data()[i] = 0;
+  const CsrMatrix sparse = CsrMatrix::from_dense(dense.view());
+  GATConv<float> conv({.in_channels = 30, .out_channels = 4, .heads = 2, .seed = 5});
+  const Matrix d_out = gat_test::random_matrix<float>(20, 8, 15);
+  conv.zero_grad();
+  const Matrix a = Matrix::from_view(conv.forward({&g, {}}, LayerInput<float>::of(dense.view())).dense);
+  conv.backward({&g, {}}, d_out.view(), false);
+  const Matrix grad_dense = conv.find_parameter("lin.weight")->grad;
+  conv.zero_grad();
+  const Matrix b = Matrix::from_view(conv.forward({&g, {}}, LayerInput<float>{{}, &sparse}).dense);
+  conv.backward({&g, {}}, d_out.view(), false);
+  CHECK(gat_test::normalized_error(a, b) < 1e-6);
+  CHECK(gat_test::normalized_error(conv.find_parameter("lin.weight")->grad, grad_dense) < 1e-5);
+}
+
+TEST_CASE("self-loop policies", "[nn][gat]") {
+  const std::vector<NodeId> src{1, 2, 0, 1};
+  const std::vector<NodeId> dst{0, 0, 1, 1};  // node 1 has a loop; node 2 has no incoming edge
+  const Graph g = Graph::from_edges(3, src, dst);
+  const MatrixD x = gat_test::random_matrix<double>(3, 4, 1);
+  SECTION("PyG's rule: existing loops replaced by one per node") {
+    GATConv<double> conv({.in_channels = 4, .out_channels = 2, .heads = 2, .seed = 1});
+    const std::vector<NodeId> src2{1, 2, 0};
+    const std::vector<NodeId> dst2{0, 0, 1};
+    const Graph without_loop = Graph::from_edges(3, src2, dst2);
+    const MatrixD a = MatrixD::from_view(conv.forward({&g, {}}, LayerInput<double>::of(x.view())).dense);
+    const MatrixD b = MatrixD::from_view(conv.forward({&without_loop, {}}, LayerInput<double>::of(x.view())).dense);
+    CHECK(gat_test::normalized_error(a, b) < 1e-14);
+  }
+  SECTION("no self-loops: zero in-degree is an error that says how to allow it") {
+    GATConv<double> conv({.in_channels = 4, .out_channels = 2, .add_self_loops = false});
+    REQUIRE_THROWS_WITH(conv.forward({&g, {}}, LayerInput<double>::of(x.view())),
+                        Catch::Contains("1 node(s) have no incoming edge") &&
+                            Catch::Contains("allow_zero_in_degree"));
+  }
+  SECTION("allowed: the isolated node's output is the bias alone") {
+    GATConv<double> conv({.in_channels = 4, .out_channels = 2, .add_self_loops = false,
+                          .allow_zero_in_degree = true});
+    conv.find_parameter("bias")->value.fill(0.5);
+    const MatrixD out = MatrixD::from_view(conv.forward({&g, {}}, LayerInput<double>::of(x.view())).dense);
+    CHECK(out(2, 0) == 0.5);
+    CHECK(out(2, 1) == 0.5);
+    CHECK(std::isfinite(out(0, 0)));
+  }
+}
+
+TEST_CASE("attention weights come with their edges and sum to one", "[nn][gat]") {
+  const std::vector<NodeId> src{1, 2, 0, 2};
+  const std::vector<NodeId> dst{0, 0, 1, 1};
+  const Graph g = Graph::from_edges(3, src, dst);
+  GATConv<float> conv({.in_channels = 3, .out_channels = 2, .heads = 4, .seed = 2});
+  conv.keep_attention_weights(true);
+  const Matrix x = gat_test::random_matrix<float>(3, 3, 3);
+  conv.forward({&g, {}}, LayerInput<float>::of(x.view()));
+  const auto w = conv.attention_weights();
+  REQUIRE(w.num_edges() == 4 + 3);
+  CHECK(w.heads == 4);
+  std::vector<std::vector<double>> sums(3, std::vector<double>(4, 0.0));
+  int loops = 0;
+  for (std::int64_t e = 0; e < w.num_edges(); ++e) {
+    if (w.input_edge_id[e] == kAddedSelfLoop) {
+      CHECK(w.source[e] == w.target[e]);
+      ++loops;
+    } else {
+      CHECK(src[w.input_edge_id[e]] == w.source[e]);
+      CHECK(dst[w.input_edge_id[e]] == w.target[e]);
+    }
+    for (int h = 0; h < 4; ++h) sums[w.target[e]][h] += w.weights(e, h);
+  }
+  CHECK(loops == 3);
+  for (auto& per_node : sums)
+    for (double s : per_node) CHECK(s == Approx(1.0).epsilon(1e-6));
+}
+
+TEST_CASE("GATConv refuses bad shapes and options", "[nn][gat]") {
+  REQUIRE_THROWS_WITH(GATConv<float>({.in_channels = 0, .out_channels = 2}), Catch::Contains("in_channels"));
+  REQUIRE_THROWS_WITH(GATConv<float>({.in_channels = 2, .out_channels = 2, .heads = 0}), Catch::Contains("heads"));
+  REQUIRE_THROWS_WITH(GATConv<float>({.in_channels = 2, .out_channels = 2, .dropout = 1.0f}),
+                      Catch::Contains("dropout"));
+  GATConv<float> conv({.in_channels = 3, .out_channels = 2});
+  const Graph g = random_graph(5, 10, 1);
+  const Matrix wrong_rows(4, 3), wrong_cols(5, 4);
+  REQUIRE_THROWS_WITH(conv.forward({&g, {}}, LayerInput<float>::of(wrong_rows.view())),
+                      Catch::Contains("4 rows but the graph has 5 nodes"));
+  REQUIRE_THROWS_WITH(conv.forward({&g, {}}, LayerInput<float>::of(wrong_cols.view())),
+                      Catch::Contains("4 features but the weight expects 3"));
+  REQUIRE_THROWS_WITH(conv.forward({nullptr, {}}, LayerInput<float>::of(wrong_cols.view())),
+                      Catch::Contains("no graph"));
+}

@@ -1,0 +1,119 @@
+#include <catch2/catch.hpp>
+#include <cstring>
+
+#include "gat/core/error.hpp"
+#include "gat/core/parallel.hpp"
+#include "gat/io/dataset.hpp"
+#include "gat/train/metrics.hpp"
+#include "gat/train/trainer.hpp"
+
+using namespace gat;
+
+namespace {
+
+struct Prepared {
+  io::Dataset data;
+  Graph graph;
+};
+
+Prepared synthetic(std::int64_t nodes) {
+  io::SyntheticCitationOptions o;
+  o.nodes = nodes;
+  o.seed = 3;
+  Prepared p{io::make_synthetic_citation(o), {}};
+  p.data.features.normalize_rows();
+  p.graph = Graph::from_edges(p.data.edges);
+  return p;
+}
+
+nn::GatModelOptions model_options(const io::Dataset& d) {
+  nn::GatModelOptions o;
+  o.in_features = d.features.cols();
+  o.num_classes = d.num_classes;
+  o.seed = 1;
+  return o;
+}
+
+std::vector<float> all_parameters(nn::GatModel<float>& m) {
+  std::vector<float> out;
+  for (auto& p : m.named_parameters())
+    out.insert(out.end(), p.parameter->value.data(), p.parameter->value.data() + p.parameter->value.size());
+  return out;
+}
+
+train::TrainResult run(Prepared& p, nn::GatModel<float>& model, std::int64_t epochs, std::int64_t patience) {
+  train::TrainOptions o;
+  o.max_epochs = epochs;
+  o.patience = patience;
+  o.seed = 11;
+  const train::NodeClassificationTask task{&p.graph, &p.data.features, p.data.labels, p.data.train, p.data.valid,
+                                           p.data.test};
+  return train::train_node_classifier(model, task, o);
+}
+
+}  // namespace
+
+TEST_CASE("a short training run is bitwise identical with 1 and 2 threads", "[train][determinism]") {
+  Prepared p = synthetic(2708);
+  std::vector<float> params[2];
+  double accuracy[2];
+  for (int threads : {1, 2}) {
+    set_num_threads(threads);
+    nn::GatModel<float> model(model_options(p.data));
+    accuracy[threads - 1] = run(p, model, 15, 0).test_accuracy;
+    params[threads - 1] = all_parameters(model);
+  }
+  set_num_threads(0);
+  REQUIRE(params[0].size() == params[1].size());
+  CHECK(std::memcmp(params[0].data(), params[1].data(), params[0].size() * sizeof(float)) == 0);
+  CHECK(accuracy[0] == accuracy[1]);
+}
+
+TEST_CASE("the same seed gives the same model; another seed another", "[train][determinism]") {
+  Prepared p = synthetic(600);
+  nn::GatModel<float> a(model_options(p.data)), b(model_options(p.data));
+  run(p, a, 5, 0);
+  run(p, b, 5, 0);
+  CHECK(all_parameters(a) == all_parameters(b));
+  auto other = model_options(p.data);
+  other.seed = 2;
+  nn::GatModel<float> c(other);
+  run(p, c, 5, 0);
+  CHECK(all_parameters(a) != all_parameters(c));
+}
+
+TEST_CASE("training learns the synthetic citation graph; early stopping restores the kept model", "[train]") {
+  Prepared p = synthetic(2708);
+  nn::GatModel<float> model(model_options(p.data));
+  std::vector<train::EpochRecord> epochs;
+  train::TrainOptions o;
+  o.max_epochs = 400;
+  o.patience = 10;
+  o.lr = 0.05;  // overfits fast, so validation stops improving early
+  o.on_epoch = [&](const train::EpochRecord& e) { epochs.push_back(e); };
+  const train::NodeClassificationTask task{&p.graph, &p.data.features, p.data.labels, p.data.train, p.data.valid,
+                                           p.data.test};
+  const auto result = train::train_node_classifier(model, task, o);
+  CHECK(result.epochs < 400);  // stopped early
+  CHECK(result.epochs == static_cast<std::int64_t>(epochs.size()));
+  REQUIRE(result.best_epoch >= 1);
+  // The kept model is the one of best_epoch: its validation accuracy is what was recorded then.
+  const Matrix logits = train::predict_logits(model, p.graph, p.data.features);
+  CHECK(train::accuracy<float>(logits.view(), p.data.labels, p.data.valid) == epochs[result.best_epoch - 1].val_accuracy);
+  const double chance = 1.0 / p.data.num_classes;
+  CHECK(result.test_accuracy > chance + 0.3);
+  CHECK(epochs.back().train_loss < epochs.front().train_loss);
+}
+
+TEST_CASE("inconsistent tasks are refused", "[train]") {
+  Prepared p = synthetic(300);
+  nn::GatModel<float> model(model_options(p.data));
+  std::vector<NodeId> none;
+  const train::NodeClassificationTask task{&p.graph, &p.data.features, p.data.labels, none, p.data.valid, p.data.test};
+  REQUIRE_THROWS_WITH(train::train_node_classifier(model, task, {}), Catch::Contains("training split is empty"));
+  std::vector<std::int32_t> bad_labels(p.data.labels);
+  bad_labels[5] = 99;
+  const train::NodeClassificationTask bad{&p.graph, &p.data.features, bad_labels, p.data.train, p.data.valid,
+                                          p.data.test};
+  REQUIRE_THROWS_WITH(train::train_node_classifier(model, bad, {}), Catch::Contains("node 5 has label 99"));
+}
