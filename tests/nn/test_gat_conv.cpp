@@ -2,7 +2,9 @@
 #include <cmath>
 #include <vector>
 
+#include "gat/attention/dense_attention.hpp"
 #include "gat/core/error.hpp"
+#include "gat/tensor/matmul.hpp"
 #include "gat/nn/gat_conv.hpp"
 #include "gat/nn/gatv2_conv.hpp"
 #include "layer_check.hpp"
@@ -84,6 +86,35 @@ TEST_CASE("GATConv equals GAT's definition, heads concatenated and averaged", "[
     const MatrixD out = MatrixD::from_view(conv.forward({&g, {}}, LayerInput<double>::of(x.view())).dense);
     CHECK(out.cols() == (concat ? 12 : 4));
     CHECK(gat_test::normalized_error(out, gat_reference(g, x, conv)) < 1e-12);
+  }
+}
+
+TEST_CASE("GATConv equals the dense masked concat-attention primitive, head by head", "[nn][gat]") {
+  // Dense attention cannot express parallel edges: drop repeats.
+  const Graph g = random_graph(11, 35, 21).rebuilt({.duplicates = Duplicates::remove});
+  const std::int64_t n = 11, H = 3, F = 4;
+  const MatrixD x = gat_test::random_matrix<double>(n, 5, 22);
+  GATConv<double> conv({.in_channels = 5, .out_channels = F, .heads = H, .bias = false, .seed = 23});
+  const MatrixD out = MatrixD::from_view(conv.forward({&g, {}}, LayerInput<double>::of(x.view())).dense);
+  MatrixD h(n, H * F);
+  matmul_nt<double>(x.view(), conv.find_parameter("lin.weight")->value.view(), h.view());
+  // Mask out every pair that is not an edge of the graph with PyG's self-loops.
+  BasicMatrix<double> allowed(n, n);
+  for (EdgeIndex e = 0; e < g.num_edges(); ++e) allowed(g.in_targets()[e], g.in_sources()[e]) = 1;
+  for (std::int64_t i = 0; i < n; ++i) allowed(i, i) = 1;
+  std::vector<std::uint8_t> masked(static_cast<std::size_t>(n * n));
+  for (std::int64_t i = 0; i < n * n; ++i) masked[i] = allowed.data()[i] == 0;
+  attention::AttentionMask mask;
+  mask.attn_mask = MatrixView<const std::uint8_t>(masked.data(), n, n);
+  for (std::int64_t head = 0; head < H; ++head) {
+    const auto h_head = MatrixView<const double>(h.view()).block_cols(head * F, F);
+    attention::ConcatScorer<double> score;
+    score.a_q = MatrixView<const double>(conv.find_parameter("att_dst")->value.view()).block_cols(head * F, F);
+    score.a_k = MatrixView<const double>(conv.find_parameter("att_src")->value.view()).block_cols(head * F, F);
+    MatrixD dense_out(n, F), weights(n, n);
+    attention::dense_attention_forward<double>(score, h_head, h_head, h_head, mask, dense_out.view(), weights.view());
+    const MatrixD layer_head = MatrixD::from_view(MatrixView<const double>(out.view()).block_cols(head * F, F));
+    CHECK(gat_test::normalized_error(layer_head, dense_out) < 1e-12);
   }
 }
 
