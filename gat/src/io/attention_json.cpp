@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "gat/core/check.hpp"
+#include "gat/train/trainer.hpp"
 
 namespace gat::io {
 
@@ -79,7 +80,7 @@ void write_record(std::ostream& out, std::size_t layer, const AttentionWeights<f
 
 }  // namespace
 
-void write_attention_json(std::ostream& out, const std::vector<AttentionWeights<float>>& layers,
+std::int64_t write_attention_json(std::ostream& out, const std::vector<AttentionWeights<float>>& layers,
                           const AttentionExportInfo& info, const AttentionExportOptions& o) {
   const std::int64_t num_layers = static_cast<std::int64_t>(layers.size());
   GAT_REQUIRE(!o.layer || (*o.layer >= 0 && *o.layer < num_layers), "--layer ", o.layer.value_or(0),
@@ -106,7 +107,7 @@ void write_attention_json(std::ostream& out, const std::vector<AttentionWeights<
   }
   out << "],\"records\":[\n";
 
-  bool first = true;
+  std::int64_t records = 0;
   std::vector<std::int64_t> order;
   for (std::int64_t l = 0; l < num_layers; ++l) {
     if (o.layer && *o.layer != l) continue;
@@ -125,24 +126,25 @@ void write_attention_json(std::ostream& out, const std::vector<AttentionWeights<
         order.resize(static_cast<std::size_t>(*o.top_k));
       }
       for (std::int64_t e : order) {
-        if (!first) out << ",\n";
-        first = false;
+        if (records++) out << ",\n";
         write_record(out, static_cast<std::size_t>(l), w, e, info, o);
       }
       begin = end;
     }
   }
   out << "\n]}\n";
+  return records;
 }
 
-void write_attention_json_file(const std::string& path, const std::vector<AttentionWeights<float>>& layers,
+std::int64_t write_attention_json_file(const std::string& path, const std::vector<AttentionWeights<float>>& layers,
                                const AttentionExportInfo& info, const AttentionExportOptions& options) {
   const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
+  std::int64_t records = 0;
   {
     std::ofstream out(tmp, std::ios::trunc);
     if (!out) throw DataError(path, 0, "cannot open a temporary file next to it for writing");
     try {
-      write_attention_json(out, layers, info, options);
+      records = write_attention_json(out, layers, info, options);
     } catch (...) {
       out.close();
       std::filesystem::remove(tmp);
@@ -155,6 +157,39 @@ void write_attention_json_file(const std::string& path, const std::vector<Attent
     }
   }
   std::filesystem::rename(tmp, path);
+  return records;
+}
+
+std::vector<AttentionWeights<float>> attention_weights(nn::GatModel<float>& model, const Graph& graph,
+                                                       const Features& features) {
+  GAT_REQUIRE(features.rows() == graph.num_nodes(), "attention_weights: ", features.rows(),
+              " feature rows for a graph of ", graph.num_nodes(), " nodes");
+  GAT_REQUIRE(features.cols() == model.options().in_features, "attention_weights: the features have ",
+              features.cols(), " columns but the model expects ", model.options().in_features);
+  model.keep_attention_weights(true);
+  std::vector<AttentionWeights<float>> layers;
+  try {
+    train::predict_logits(model, graph, features);
+    layers.reserve(model.num_attention_layers());
+    for (std::size_t l = 0; l < model.num_attention_layers(); ++l) layers.push_back(model.attention_weights(l));
+  } catch (...) {
+    model.keep_attention_weights(false);
+    throw;
+  }
+  model.keep_attention_weights(false);
+  return layers;
+}
+
+std::int64_t write_attention_json(std::ostream& out, nn::GatModel<float>& model, const Graph& graph,
+                                  const Features& features, const AttentionExportInfo& info,
+                                  const AttentionExportOptions& options) {
+  return write_attention_json(out, attention_weights(model, graph, features), info, options);
+}
+
+std::int64_t write_attention_json_file(const std::string& path, nn::GatModel<float>& model, const Graph& graph,
+                                       const Features& features, const AttentionExportInfo& info,
+                                       const AttentionExportOptions& options) {
+  return write_attention_json_file(path, attention_weights(model, graph, features), info, options);
 }
 
 }  // namespace gat::io

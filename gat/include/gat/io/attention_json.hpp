@@ -9,6 +9,9 @@
 #include <vector>
 
 #include "gat/attention/attention_weights.hpp"
+#include "gat/graph/graph.hpp"
+#include "gat/nn/gat_model.hpp"
+#include "gat/tensor/features.hpp"
 
 namespace gat::io {
 
@@ -30,13 +33,30 @@ struct AttentionExportInfo {
   std::vector<std::string> node_names;  // the dataset's own ids; empty: ids are indices
 };
 
-// Writes every selected record of every layer. Throws InvalidArgument for a layer, head or node
-// out of range.
-void write_attention_json(std::ostream& out, const std::vector<AttentionWeights<float>>& layers,
+// The attention weights of every attention layer of `model` on (graph, features): one
+// evaluation-mode forward pass (no dropout) with the weights kept. Entry l has layer l's edges
+// (graph's edges with its input loops dropped and one self-loop added per node, when the model
+// adds self-loops), their input edge ids (kAddedSelfLoop for added loops) and an edges x heads
+// matrix whose columns sum to 1 over each target's incoming edges. features: N x in_features.
+// Leaves keep_attention_weights off afterwards. Throws InvalidArgument on a shape mismatch.
+std::vector<AttentionWeights<float>> attention_weights(nn::GatModel<float>& model, const Graph& graph,
+                                                       const Features& features);
+
+// Writes every selected record of every layer and returns how many. Throws InvalidArgument for a
+// layer, head or node out of range.
+std::int64_t write_attention_json(std::ostream& out, const std::vector<AttentionWeights<float>>& layers,
                           const AttentionExportInfo& info, const AttentionExportOptions& options);
 
-// The same, to a file: written to a temporary name and renamed.
-void write_attention_json_file(const std::string& path, const std::vector<AttentionWeights<float>>& layers,
+// The same, to a file: written to a temporary name and renamed. Throws DataError naming the
+// file when it cannot be written.
+std::int64_t write_attention_json_file(const std::string& path, const std::vector<AttentionWeights<float>>& layers,
                                const AttentionExportInfo& info, const AttentionExportOptions& options);
+
+// attention_weights(model, graph, features) written as JSON to a stream or a file.
+std::int64_t write_attention_json(std::ostream& out, nn::GatModel<float>& model, const Graph& graph, const Features& features,
+                          const AttentionExportInfo& info, const AttentionExportOptions& options);
+std::int64_t write_attention_json_file(const std::string& path, nn::GatModel<float>& model, const Graph& graph,
+                               const Features& features, const AttentionExportInfo& info,
+                               const AttentionExportOptions& options);
 
 }  // namespace gat::io
