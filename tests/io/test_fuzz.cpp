@@ -112,6 +112,7 @@ TEST_CASE("mutated Cora files (OGB, Planetoid, LINQS) give a DataError or a vali
 
   const char* sources[] = {"cora", "planetoid", "linqs"};
   int errors = 0, valid = 0;
+  std::string samples;
   const int iterations = 200;
   for (int it = 0; it < iterations; ++it) {
     const gat::RandomKey key{20251121, static_cast<std::uint64_t>(it)};
@@ -133,12 +134,13 @@ TEST_CASE("mutated Cora files (OGB, Planetoid, LINQS) give a DataError or a vali
     } catch (const gat::DataError& e) {
       // The message names the file (or the folder, for whole-dataset invariants).
       CHECK_THAT(std::string(e.what()), Catch::Contains(file.filename().string()) || Catch::Contains(source));
+      if (errors % 25 == 0) samples += std::string("\n  ") + e.what();
       ++errors;
     } catch (const std::exception& e) {
       FAIL("not a DataError: " << e.what());
     }
     fs::copy_file(pristine / source / files[key.bits(99) % files.size()], file, fs::copy_options::overwrite_existing);
   }
-  WARN("mutation fuzz: " << errors << " DataErrors, " << valid << " valid datasets in " << iterations << " iterations");
+  WARN("mutation fuzz: " << errors << " DataErrors, " << valid << " valid datasets in " << iterations << " iterations; some messages:" << samples);
   CHECK(errors > iterations / 3);
 }

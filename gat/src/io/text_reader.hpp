@@ -64,6 +64,15 @@ class LineReader {
   [[noreturn]] void fail(const std::string& message) const { throw DataError(name_, line_, message); }
 
  private:
+  // zlib's message, without the "path: " prefix it adds.
+  std::string zlib_message() const {
+    int code = 0;
+    const char* message = gzerror(file_, &code);
+    std::string text = message ? message : "gzread failed";
+    const auto colon = text.rfind(": ");
+    return colon == std::string::npos ? text : text.substr(colon + 2);
+  }
+
   void refill() {
     // Move the partial line to the front, grow if one line fills the buffer.
     const std::size_t rest = filled_ - start_;
@@ -78,17 +87,12 @@ class LineReader {
     }
     const unsigned want = static_cast<unsigned>(std::min<std::size_t>(buffer_.size() - filled_, 1u << 30));
     const int got = gzread(file_, buffer_.data() + filled_, want);
-    if (got < 0) {
-      int code = 0;
-      const char* message = gzerror(file_, &code);
-      throw DataError(name_, line_ + 1, std::string("corrupt compressed data: ") + (message ? message : "gzread failed"));
-    }
+    if (got < 0) throw DataError(name_, line_ + 1, "corrupt compressed data: " + zlib_message());
     if (got == 0) {
       int code = 0;
-      const char* message = gzerror(file_, &code);
+      gzerror(file_, &code);
       if (code != Z_OK && code != Z_STREAM_END)
-        throw DataError(name_, line_ + 1,
-                        std::string("corrupt or truncated compressed data: ") + (message ? message : "gzread failed"));
+        throw DataError(name_, line_ + 1, "corrupt or truncated compressed data: " + zlib_message());
       eof_ = true;
     }
     filled_ += static_cast<std::size_t>(got);
