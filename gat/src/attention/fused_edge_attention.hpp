@@ -4,30 +4,49 @@
 //   T    score(i, j, h)           the raw score of edge j -> i, head h
 //   void dst_grad(i, j, h, ds)    accumulate dL/ds into the destination-side gradients (row i)
 //   void src_grad(i, j, h, ds)    accumulate dL/ds into the source-side gradients (row j)
+// and optionally the all-heads forms scores(i, j, out[heads]), dst_grads(i, j, ds[heads]) and
+// src_grads(i, j, ds[heads]), vectorised over heads; without them the kernels loop over heads.
 // dst_grad is only called while row i is owned by the calling thread (pass over incoming rows),
 // src_grad only while row j is owned (pass over outgoing rows), so neither needs atomics.
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <limits>
 #include <vector>
 
 #include "gat/attention/graph_attention.hpp"
+#include "gat/core/random.hpp"
 #include "attention/kernel_util.hpp"
 
 namespace gat::attention::detail {
 
 // The dropout factor of (edge e, head h): 0 when dropped, 1/(1-p) when kept, 1 without dropout.
+// Index e * heads + h, so the factors of one destination row are a contiguous index range;
+// the key mixing is hoisted (BernoulliSampler) and the choice is branch-free.
 template <class T>
 struct DropFactor {
-  const AttentionDropout& dropout;
+  BernoulliSampler sampler;
   std::int64_t heads;
   T keep_scale;
 
   DropFactor(const AttentionDropout& d, std::int64_t h)
-      : dropout(d), heads(h), keep_scale(T(1) / (T(1) - static_cast<T>(d.p))) {}
+      : sampler(d.key, d.p), heads(h), keep_scale(T(1) / (T(1) - static_cast<T>(d.p))) {}
   T operator()(std::int64_t e, std::int64_t h) const {
-    if (dropout.p <= 0) return T(1);
-    return dropout.key.bernoulli(static_cast<std::uint64_t>(e * heads + h), dropout.p) ? T(0) : keep_scale;
+    if (sampler.threshold == 0) return T(1);
+    return sampler.dropped(static_cast<std::uint64_t>(e * heads + h)) ? T(0) : keep_scale;
+  }
+  // factors of edges [e0, e1) x all heads into out[(e - e0) * heads + h]
+  void row(std::int64_t e0, std::int64_t e1, T* out) const {
+    const std::int64_t n = (e1 - e0) * heads;
+    if (sampler.threshold == 0) {
+      for (std::int64_t t = 0; t < n; ++t) out[t] = T(1);
+      return;
+    }
+    const std::uint64_t first = static_cast<std::uint64_t>(e0 * heads);
+    const BernoulliSampler s = sampler;
+    const T k = keep_scale;
+#pragma omp simd
+    for (std::int64_t t = 0; t < n; ++t) out[t] = s.dropped(first + static_cast<std::uint64_t>(t)) ? T(0) : k;
   }
 };
 
@@ -39,14 +58,107 @@ T dot(const T* a, const T* b, std::int64_t n) {
   return acc;
 }
 
-// Forward: one pass per (destination, head) with an online softmax (Milakov & Gimelshein 2018):
-// when a larger score arrives, the running sum and partial output are rescaled by exp(old - new).
+// exp(x) for x <= 0 (softmax weights: score minus the row max). float: Cephes' expf (range
+// reduction by ln 2 in two parts, degree-6 polynomial, 2^n by exponent bits), within 2 ulp of
+// expf, inlined and vectorised by the compiler; below -87 it flushes to 0. Both thread counts
+// run the same code, so results stay thread-count independent. double: std::exp.
+inline float exp_nonpositive(float x) {
+  const bool tiny = x < -87.0f;
+  x = tiny ? -87.0f : x;
+  const float n = std::nearbyint(x * 1.44269504088896341f);
+  float r = x - n * 0.693359375f;
+  r = r - n * -2.12194440e-4f;
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  p = p * (r * r) + r + 1.0f;
+  const std::int32_t bits = (static_cast<std::int32_t>(n) + 127) << 23;
+  const float scale = std::bit_cast<float>(bits);
+  return tiny ? 0.0f : p * scale;
+}
+inline double exp_nonpositive(double x) { return std::exp(x); }
+
+template <class T, class Scorer>
+void scores_of(const Scorer& sc, std::int64_t i, std::int64_t j, std::int64_t heads, T* out) {
+  if constexpr (requires { sc.scores(i, j, out); })
+    sc.scores(i, j, out);
+  else
+    for (std::int64_t h = 0; h < heads; ++h) out[h] = sc.score(i, j, h);
+}
+template <class T, class Scorer>
+void dst_grads_of(const Scorer& sc, std::int64_t i, std::int64_t j, std::int64_t heads, const T* ds) {
+  if constexpr (requires { sc.dst_grads(i, j, ds); })
+    sc.dst_grads(i, j, ds);
+  else
+    for (std::int64_t h = 0; h < heads; ++h) sc.dst_grad(i, j, h, ds[h]);
+}
+template <class T, class Scorer>
+void src_grads_of(const Scorer& sc, std::int64_t i, std::int64_t j, std::int64_t heads, const T* ds) {
+  if constexpr (requires { sc.src_grads(i, j, ds); })
+    sc.src_grads(i, j, ds);
+  else
+    for (std::int64_t h = 0; h < heads; ++h) sc.src_grad(i, j, h, ds[h]);
+}
+
+// Per-chunk scratch of the row kernels, grown to the largest in-degree seen (never per edge).
+template <class T>
+struct RowScratch {
+  std::vector<T> a, b, c;
+  std::vector<T> h0, h1, h2;  // per head
+  RowScratch(std::int64_t heads)
+      : h0(static_cast<std::size_t>(heads)), h1(static_cast<std::size_t>(heads)), h2(static_cast<std::size_t>(heads)) {}
+  void reserve(std::int64_t n) {
+    if (a.size() < static_cast<std::size_t>(n)) {
+      a.resize(static_cast<std::size_t>(n));
+      b.resize(static_cast<std::size_t>(n));
+      c.resize(static_cast<std::size_t>(n));
+    }
+  }
+};
+
+// Scores of all heads of edges [e0, e1) into s[(e - e0) * heads + h]; their max per head into m.
+template <class T, class Scorer>
+void row_scores(const Scorer& sc, std::int64_t i, const NodeId* sources, std::int64_t e0, std::int64_t e1,
+                std::int64_t heads, T* s, T* m) {
+  for (std::int64_t h = 0; h < heads; ++h) m[h] = -std::numeric_limits<T>::infinity();
+  for (std::int64_t e = e0; e < e1; ++e) {
+    T* se = s + (e - e0) * heads;
+    scores_of(sc, i, sources[e], heads, se);
+#pragma omp simd
+    for (std::int64_t h = 0; h < heads; ++h) m[h] = se[h] > m[h] ? se[h] : m[h];
+  }
+}
+
+// s[t] <- exp(s[t] - m[h]) * scale[h] (t = edge * heads + h) for `deg` edges.
+template <class T>
+void row_exp(T* s, std::int64_t deg, std::int64_t heads, const T* m, const T* scale) {
+  if (heads == 1) {
+    const T m0 = m[0], k0 = scale[0];
+#pragma omp simd
+    for (std::int64_t t = 0; t < deg; ++t) s[t] = exp_nonpositive(s[t] - m0) * k0;
+    return;
+  }
+  for (std::int64_t e = 0; e < deg; ++e) {
+    T* se = s + e * heads;
+#pragma omp simd
+    for (std::int64_t h = 0; h < heads; ++h) se[h] = exp_nonpositive(se[h] - m[h]) * scale[h];
+  }
+}
+
+// Forward, per destination row i, in three short passes over its in-edges kept in a per-chunk
+// scratch: (1) all heads' scores and their max, (2) one exp per (edge, head), vectorised over
+// heads, with the row sums, (3) out[i] += p * dropout * values[j] over edges, vectorised over
+// features, then out[i] /= sum. One exp per (edge, head), no rescaling, no branch on dropout.
 template <class T, class Scorer>
 void fused_forward(const Graph& g, const Scorer& sc, MatrixView<const T> values, std::int64_t heads,
                    const AttentionDropout& dropout, MatrixView<T> out, GraphAttentionState<T>& state,
                    bool keep_weights) {
   const std::int64_t n = g.num_nodes();
   const std::int64_t F = values.cols() / heads;
+  const std::int64_t HF = heads * F;
   state.row_max.resize_uninitialized(n, heads);
   state.row_sum.resize_uninitialized(n, heads);
   if (keep_weights)
@@ -54,146 +166,159 @@ void fused_forward(const Graph& g, const Scorer& sc, MatrixView<const T> values,
   else
     state.weights.resize(0, 0);
   const auto offsets = g.in_offsets();
-  const auto sources = g.in_sources();
+  const NodeId* sources = g.in_sources().data();
   const DropFactor<T> drop(dropout, heads);
   MatrixView<T> wts = state.weights.view(), rmax = state.row_max.view(), rsum = state.row_sum.view();
 
-  // Edges outer, heads inner: each source row of values is read once, contiguously, per edge.
-  // The running max/sum per head live in a per-chunk scratch (no per-edge allocation).
   for_rows(offsets, [&](std::int64_t begin, std::int64_t end) {
-    std::vector<T> run_max(static_cast<std::size_t>(heads)), run_sum(static_cast<std::size_t>(heads));
+    RowScratch<T> scratch(heads);
+    T* m = scratch.h0.data();
+    T* l = scratch.h1.data();
+    T* one = scratch.h2.data();
+    for (std::int64_t h = 0; h < heads; ++h) one[h] = T(1);
     for (std::int64_t i = begin; i < end; ++i) {
-      const std::int64_t e0 = offsets[i], e1 = offsets[i + 1];
+      const std::int64_t e0 = offsets[i], e1 = offsets[i + 1], deg = e1 - e0;
       T* o = out.row_ptr(i);
 #pragma omp simd
-      for (std::int64_t c = 0; c < heads * F; ++c) o[c] = T(0);
-      if (e0 == e1) {  // no incoming edge: out stays 0, and the state says so
+      for (std::int64_t c = 0; c < HF; ++c) o[c] = T(0);
+      if (deg == 0) {  // no incoming edge: out stays 0, and the state says so
         for (std::int64_t h = 0; h < heads; ++h) rmax(i, h) = rsum(i, h) = T(0);
         continue;
       }
-      for (std::int64_t h = 0; h < heads; ++h) {
-        run_max[h] = -std::numeric_limits<T>::infinity();
-        run_sum[h] = 0;
+      scratch.reserve(deg * heads);
+      T* p = scratch.a.data();
+      T* d = scratch.b.data();
+      row_scores(sc, i, sources, e0, e1, heads, p, m);
+      row_exp(p, deg, heads, m, one);
+      for (std::int64_t h = 0; h < heads; ++h) l[h] = T(0);
+      for (std::int64_t e = 0; e < deg; ++e) {
+#pragma omp simd
+        for (std::int64_t h = 0; h < heads; ++h) l[h] += p[e * heads + h];
       }
-      for (std::int64_t e = e0; e < e1; ++e) {
-        const std::int64_t j = sources[e];
-        const T* vrow = values.row_ptr(j);
+      drop.row(e0, e1, d);
+      for (std::int64_t e = 0; e < deg; ++e) {
+        const T* pe = p + e * heads;
+        const T* de = d + e * heads;
+        const T* vrow = values.row_ptr(sources[e0 + e]);
         for (std::int64_t h = 0; h < heads; ++h) {
+          const T w = pe[h] * de[h];
+          const T* vh = vrow + h * F;
           T* oh = o + h * F;
-          const T s = sc.score(i, j, h);
-          if (keep_weights) wts(e, h) = s;
-          T m = run_max[h];
-          if (s > m) {
-            if (run_sum[h] > 0) {
-              const T r = std::exp(m - s);
-              run_sum[h] *= r;
 #pragma omp simd
-              for (std::int64_t f = 0; f < F; ++f) oh[f] *= r;
-            }
-            run_max[h] = m = s;
-          }
-          const T p = std::exp(s - m);
-          run_sum[h] += p;
-          const T d = drop(e, h);
-          if (d == T(0)) continue;
-          const T w = p * d;
-          const T* vj = vrow + h * F;
-#pragma omp simd
-          for (std::int64_t f = 0; f < F; ++f) oh[f] += w * vj[f];
+          for (std::int64_t f = 0; f < F; ++f) oh[f] += w * vh[f];
         }
       }
       for (std::int64_t h = 0; h < heads; ++h) {
         T* oh = o + h * F;
-        const T inv = T(1) / run_sum[h];
+        const T inv = T(1) / l[h];
 #pragma omp simd
         for (std::int64_t f = 0; f < F; ++f) oh[f] *= inv;
-        rmax(i, h) = run_max[h];
-        rsum(i, h) = run_sum[h];
+        rmax(i, h) = m[h];
+        rsum(i, h) = l[h];
         if (keep_weights)
-          for (std::int64_t e = e0; e < e1; ++e) wts(e, h) = std::exp(wts(e, h) - run_max[h]) * inv;
+          for (std::int64_t e = 0; e < deg; ++e) wts(e0 + e, h) = p[e * heads + h] * inv;
       }
     }
   });
 }
 
+// Scratch of the backward pass that lives across calls (E x H each, grown, never shrunk), so that
+// a training loop does not map and fault in fresh pages every step. Used only by the calling thread
+// outside parallel regions; its rows are then written by the one thread that owns them.
+template <class T>
+std::vector<T>& backward_edge_buffer(int which) {
+  thread_local std::vector<T> buffers[2];
+  return buffers[which];
+}
+
 // Backward. With P the softmax weights, D the dropout factors and g_e = <d_out[i,h], values[j,h]>:
 //   dL/dvalues[j,h] = sum_{e=(j->i)} P_e D_e d_out[i,h]
 //   dL/ds_e        = P_e (D_e g_e - c_i),   c_i = sum_{e'->i} P_e' D_e' g_e' (= <d_out_i, out_i>)
-// Pass 1 pulls over incoming rows (c_i and the destination-side gradients), pass 2 over outgoing
-// rows of the transposed graph (values and source-side gradients). d_values must be zero on entry.
+// Pass 1 pulls over incoming rows: it recomputes P (one exp per edge and head) and D, computes
+// c_i and the destination-side gradients, and stores P_e D_e and dL/ds_e per edge (E x H each).
+// Pass 2 pulls over outgoing rows of the transposed graph and only reads those: values and
+// source-side gradients, no exp, no random numbers, no dot products. d_values must be zero on entry.
 template <class T, class Scorer>
 void fused_backward(const Graph& g, const Scorer& sc, MatrixView<const T> values, std::int64_t heads,
                     const AttentionDropout& dropout, const GraphAttentionState<T>& state,
                     MatrixView<const T> d_out, MatrixView<T> d_values) {
-  const std::int64_t n = g.num_nodes();
   const std::int64_t F = values.cols() / heads;
   const auto in_offsets = g.in_offsets();
-  const auto sources = g.in_sources();
+  const NodeId* sources = g.in_sources().data();
   const auto out_offsets = g.out_offsets();
-  const auto out_targets = g.out_targets();
-  const auto out_edges = g.out_edges();
+  const NodeId* out_targets = g.out_targets().data();
+  const std::int64_t* out_edges = g.out_edges().data();
   const DropFactor<T> drop(dropout, heads);
   MatrixView<const T> rmax = state.row_max.view(), rsum = state.row_sum.view();
-  BasicMatrix<T> c_buf(n, heads);
-  MatrixView<T> c = c_buf.view();
+  const std::size_t eh = static_cast<std::size_t>(g.num_edges() * heads);
+  std::vector<T>& pd_buf = backward_edge_buffer<T>(0);
+  std::vector<T>& ds_buf = backward_edge_buffer<T>(1);
+  if (pd_buf.size() < eh) {
+    pd_buf.resize(eh);
+    ds_buf.resize(eh);
+  }
+  T* pd_all = pd_buf.data();
+  T* ds_all = ds_buf.data();
 
-  // Pass 1 keeps P_e and D_e g_e of the current row in a per-chunk scratch (grown to the largest
-  // in-degree seen, never per edge), so each score, exp and dot is computed once here.
   for_rows(in_offsets, [&](std::int64_t begin, std::int64_t end) {
-    std::vector<T> row_p, row_g, acc(static_cast<std::size_t>(heads));
+    RowScratch<T> scratch(heads);
+    T* c = scratch.h0.data();
+    T* inv = scratch.h1.data();
     for (std::int64_t i = begin; i < end; ++i) {
-      const std::int64_t e0 = in_offsets[i], e1 = in_offsets[i + 1];
-      if (e0 == e1) continue;
-      const std::size_t need = static_cast<std::size_t>((e1 - e0) * heads);
-      if (row_p.size() < need) {
-        row_p.resize(need);
-        row_g.resize(need);
+      const std::int64_t e0 = in_offsets[i], e1 = in_offsets[i + 1], deg = e1 - e0;
+      if (deg == 0) continue;
+      scratch.reserve(deg * heads);
+      T* p = scratch.a.data();
+      T* gd = scratch.b.data();
+      T* d = scratch.c.data();
+      for (std::int64_t h = 0; h < heads; ++h) inv[h] = T(1) / rsum(i, h);
+      row_scores(sc, i, sources, e0, e1, heads, p, c);  // c: scratch for the max, overwritten below
+      row_exp(p, deg, heads, rmax.row_ptr(i), inv);
+      drop.row(e0, e1, d);
+      const T* go = d_out.row_ptr(i);
+      for (std::int64_t e = 0; e < deg; ++e) {
+        const T* vrow = values.row_ptr(sources[e0 + e]);
+        for (std::int64_t h = 0; h < heads; ++h) gd[e * heads + h] = dot(go + h * F, vrow + h * F, F);
       }
-      for (std::int64_t h = 0; h < heads; ++h) acc[h] = 0;
-      const T* go_row = d_out.row_ptr(i);
-      for (std::int64_t e = e0; e < e1; ++e) {
-        const std::int64_t j = sources[e];
-        const T* vrow = values.row_ptr(j);
+      for (std::int64_t h = 0; h < heads; ++h) c[h] = T(0);
+      T* pd = pd_all + e0 * heads;
+      for (std::int64_t e = 0; e < deg; ++e) {
+#pragma omp simd
         for (std::int64_t h = 0; h < heads; ++h) {
-          const std::size_t slot = static_cast<std::size_t>((e - e0) * heads + h);
-          const T p = std::exp(sc.score(i, j, h) - rmax(i, h)) / rsum(i, h);
-          const T d = drop(e, h);
-          const T gdot = d == T(0) ? T(0) : d * dot(go_row + h * F, vrow + h * F, F);
-          row_p[slot] = p;
-          row_g[slot] = gdot;
-          acc[h] += p * gdot;
+          const std::int64_t t = e * heads + h;
+          gd[t] = d[t] * gd[t];
+          pd[t] = p[t] * d[t];
+          c[h] += p[t] * gd[t];
         }
       }
-      for (std::int64_t h = 0; h < heads; ++h) c(i, h) = acc[h];
-      for (std::int64_t e = e0; e < e1; ++e) {
-        const std::int64_t j = sources[e];
+      T* ds = ds_all + e0 * heads;
+      for (std::int64_t e = 0; e < deg; ++e) {
+#pragma omp simd
         for (std::int64_t h = 0; h < heads; ++h) {
-          const std::size_t slot = static_cast<std::size_t>((e - e0) * heads + h);
-          sc.dst_grad(i, j, h, row_p[slot] * (row_g[slot] - acc[h]));
+          const std::int64_t t = e * heads + h;
+          ds[t] = p[t] * (gd[t] - c[h]);
         }
+        dst_grads_of(sc, i, sources[e0 + e], heads, static_cast<const T*>(ds + e * heads));
       }
     }
   });
 
   for_rows(out_offsets, [&](std::int64_t begin, std::int64_t end) {
     for (std::int64_t j = begin; j < end; ++j) {
+      T* dv = d_values.row_ptr(j);
       for (std::int64_t k = out_offsets[j]; k < out_offsets[j + 1]; ++k) {
         const std::int64_t e = out_edges[k];
         const std::int64_t i = out_targets[k];
+        const T* go = d_out.row_ptr(i);
+        const T* pd = pd_all + e * heads;
         for (std::int64_t h = 0; h < heads; ++h) {
-          const T* go = d_out.row_ptr(i) + h * F;
-          const T d = drop(e, h);
-          const T p = std::exp(sc.score(i, j, h) - rmax(i, h)) / rsum(i, h);
-          T gdot = 0;
-          if (d != T(0)) {
-            gdot = d * dot(go, values.row_ptr(j) + h * F, F);
-            const T w = p * d;
-            T* dv = d_values.row_ptr(j) + h * F;
+          const T w = pd[h];
+          const T* goh = go + h * F;
+          T* dvh = dv + h * F;
 #pragma omp simd
-            for (std::int64_t f = 0; f < F; ++f) dv[f] += w * go[f];
-          }
-          sc.src_grad(i, j, h, p * (gdot - c(i, h)));
+          for (std::int64_t f = 0; f < F; ++f) dvh[f] += w * goh[f];
         }
+        src_grads_of(sc, i, j, heads, static_cast<const T*>(ds_all + e * heads));
       }
     }
   });

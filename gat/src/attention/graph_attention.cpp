@@ -28,6 +28,29 @@ struct ConcatEdgeScorer {
   T slope_at(std::int64_t i, std::int64_t j, std::int64_t h) const { return z(i, j, h) > 0 ? T(1) : slope; }
   void dst_grad(std::int64_t i, std::int64_t j, std::int64_t h, T ds) const { d_dst(i, h) += ds * slope_at(i, j, h); }
   void src_grad(std::int64_t i, std::int64_t j, std::int64_t h, T ds) const { d_src(j, h) += ds * slope_at(i, j, h); }
+
+  // All heads of edge j -> i at once (the rows of src, dst and their gradients are contiguous).
+  void scores(std::int64_t i, std::int64_t j, T* out) const {
+    const T* sj = src.row_ptr(j);
+    const T* di = dst.row_ptr(i);
+    const std::int64_t heads = src.cols();
+    const T k = slope;
+#pragma omp simd
+    for (std::int64_t h = 0; h < heads; ++h) {
+      const T v = sj[h] + di[h];
+      out[h] = v > 0 ? v : k * v;
+    }
+  }
+  void dst_grads(std::int64_t i, std::int64_t j, const T* ds) const { grads(i, j, ds, d_dst.row_ptr(i)); }
+  void src_grads(std::int64_t i, std::int64_t j, const T* ds) const { grads(i, j, ds, d_src.row_ptr(j)); }
+  void grads(std::int64_t i, std::int64_t j, const T* ds, T* out) const {
+    const T* sj = src.row_ptr(j);
+    const T* di = dst.row_ptr(i);
+    const std::int64_t heads = src.cols();
+    const T k = slope;
+#pragma omp simd
+    for (std::int64_t h = 0; h < heads; ++h) out[h] += ds[h] * (sj[h] + di[h] > 0 ? T(1) : k);
+  }
 };
 
 template <class T>

@@ -5,17 +5,29 @@
 namespace gat::nn {
 
 namespace {
+// One element: branch-free (the drop decision is a coin flip, so a branch mispredicts half the
+// time). BernoulliSampler gives exactly key.bernoulli(index, p), with one mix64 per element.
+template <class T>
+inline T masked(const BernoulliSampler& s, std::uint64_t index, T x, T scale) {
+  return s.dropped(index) ? T(0) : x * scale;
+}
+
+// Not inlined, so that the one-thread path and the OpenMP region run the same machine code.
+template <class T>
+[[gnu::noinline]] void mask_range(const BernoulliSampler& s, std::uint64_t base, const T* src, T* dst, std::int64_t n,
+                                  T scale) {
+#pragma omp simd
+  for (std::int64_t c = 0; c < n; ++c) dst[c] = masked(s, base + static_cast<std::uint64_t>(c), src[c], scale);
+}
+
 template <class T>
 void apply_mask(MatrixView<const T> in, float p, RandomKey key, MatrixView<T> out) {
   const T scale = T(1) / (T(1) - static_cast<T>(p));
   const std::int64_t cols = in.cols();
+  const BernoulliSampler sampler(key, p);
   parallel_for(in.rows(), 256, [&](std::int64_t begin, std::int64_t end) {
-    for (std::int64_t r = begin; r < end; ++r) {
-      const std::uint64_t base = static_cast<std::uint64_t>(r * cols);
-      const T* src = in.row_ptr(r);
-      T* dst = out.row_ptr(r);
-      for (std::int64_t c = 0; c < cols; ++c) dst[c] = key.bernoulli(base + c, p) ? T(0) : src[c] * scale;
-    }
+    for (std::int64_t r = begin; r < end; ++r)
+      mask_range(sampler, static_cast<std::uint64_t>(r * cols), in.row_ptr(r), out.row_ptr(r), cols, scale);
   });
 }
 
@@ -46,7 +58,8 @@ void dropout_forward(const BasicCsrMatrix<T>& in, float p, RandomKey key, BasicC
   out.offsets = in.offsets;
   out.columns = in.columns;
   out.values.resize(in.values.size());
-  for (std::size_t k = 0; k < in.values.size(); ++k) out.values[k] = key.bernoulli(k, p) ? T(0) : in.values[k] * scale;
+  mask_range(BernoulliSampler(key, p), 0, in.values.data(), out.values.data(),
+             static_cast<std::int64_t>(in.values.size()), scale);
 }
 
 template <class T>

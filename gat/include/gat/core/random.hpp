@@ -36,8 +36,32 @@ struct RandomKey {
   }
   // True with probability p (dropout: the element is dropped).
   constexpr bool bernoulli(std::uint64_t index, float p) const noexcept { return uniform(index) < p; }
+  // The part of bits() that does not depend on the index: bits(i) == mix64(base() ^ i).
+  constexpr std::uint64_t base() const noexcept {
+    return mix64(seed ^ 0xd1b54a32d192ed03ULL) ^ mix64(stream + 0x8cb92ba72f3d8dd7ULL);
+  }
   // Standard normal (Box-Muller over two uniforms).
   double normal(std::uint64_t index) const noexcept;
+};
+
+// bernoulli(i, p) for many indices of one key, with the key mixing hoisted out of the loop and
+// the float comparison replaced by an exact integer one: one mix64 per draw instead of three,
+// branch-free and vectorisable. dropped(i) == key.bernoulli(i, p) for every i.
+struct BernoulliSampler {
+  std::uint64_t base = 0;
+  std::uint64_t threshold = 0;  // dropped iff the 24 top bits are < threshold = ceil(p * 2^24)
+
+  constexpr BernoulliSampler() = default;
+  constexpr BernoulliSampler(const RandomKey& key, float p) noexcept : base(key.base()), threshold(threshold_of(p)) {}
+  constexpr bool dropped(std::uint64_t index) const noexcept { return (mix64(base ^ index) >> 40) < threshold; }
+
+  // uniform < p  <=>  k * 2^-24 < p  <=>  k < p * 2^24 (exact: p is a float)  <=>  k < ceil(p * 2^24).
+  static constexpr std::uint64_t threshold_of(float p) noexcept {
+    if (!(p > 0.0f)) return 0;
+    const double x = static_cast<double>(p) * 16777216.0;
+    const auto k = static_cast<std::uint64_t>(x);
+    return static_cast<double>(k) == x ? k : k + 1;
+  }
 };
 
 }  // namespace gat
