@@ -8,10 +8,12 @@
 // src_grads(i, j, ds[heads]), vectorised over heads; without them the kernels loop over heads.
 // dst_grad is only called while row i is owned by the calling thread (pass over incoming rows),
 // src_grad only while row j is owned (pass over outgoing rows), so neither needs atomics.
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <type_traits>
 #include <vector>
 
 #include "gat/attention/graph_attention.hpp"
@@ -46,9 +48,18 @@ struct DropFactor {
     const BernoulliSampler s = sampler;
     const T k = keep_scale;
 #pragma omp simd
-    for (std::int64_t t = 0; t < n; ++t) out[t] = s.dropped(first + static_cast<std::uint64_t>(t)) ? T(0) : k;
+    for (std::int64_t t = 0; t < n; ++t) out[t] = k * static_cast<T>(!s.dropped(first + static_cast<std::uint64_t>(t)));
   }
 };
+
+// c ? a : b by bit masks (float or double): vectorises where a ?: on floats would not (GCC does
+// not if-convert float selects under -ftrapping-math).
+template <class T>
+inline T blend(bool c, T a, T b) {
+  using U = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
+  const U m = U(0) - static_cast<U>(c);
+  return std::bit_cast<T>(static_cast<U>((std::bit_cast<U>(a) & m) | (std::bit_cast<U>(b) & ~m)));
+}
 
 template <class T>
 T dot(const T* a, const T* b, std::int64_t n) {
@@ -63,9 +74,12 @@ T dot(const T* a, const T* b, std::int64_t n) {
 // expf, inlined and vectorised by the compiler; below -87 it flushes to 0. Both thread counts
 // run the same code, so results stay thread-count independent. double: std::exp.
 inline float exp_nonpositive(float x) {
-  const bool tiny = x < -87.0f;
-  x = tiny ? -87.0f : x;
-  const float n = std::nearbyint(x * 1.44269504088896341f);
+  // Selects by bit masks, not ?: on floats: with -ftrapping-math (the default) GCC does not
+  // if-convert float selects, and the loop would not vectorise. NaN keeps (and propagates).
+  const std::uint32_t keep = 0u - static_cast<std::uint32_t>(!(x < -87.0f));
+  x = std::bit_cast<float>((std::bit_cast<std::uint32_t>(x) & keep) | (std::bit_cast<std::uint32_t>(-87.0f) & ~keep));
+  // round to nearest by adding and subtracting 1.5 * 2^23 (no libm call)
+  const float n = (x * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
   float r = x - n * 0.693359375f;
   r = r - n * -2.12194440e-4f;
   float p = 1.9875691500e-4f;
@@ -76,8 +90,8 @@ inline float exp_nonpositive(float x) {
   p = p * r + 5.0000001201e-1f;
   p = p * (r * r) + r + 1.0f;
   const std::int32_t bits = (static_cast<std::int32_t>(n) + 127) << 23;
-  const float scale = std::bit_cast<float>(bits);
-  return tiny ? 0.0f : p * scale;
+  const float y = p * std::bit_cast<float>(bits);
+  return std::bit_cast<float>(std::bit_cast<std::uint32_t>(y) & keep);  // below -87: 0
 }
 inline double exp_nonpositive(double x) { return std::exp(x); }
 

@@ -38,7 +38,7 @@ struct ConcatEdgeScorer {
 #pragma omp simd
     for (std::int64_t h = 0; h < heads; ++h) {
       const T v = sj[h] + di[h];
-      out[h] = v > 0 ? v : k * v;
+      out[h] = detail::blend(v > 0, v, k * v);
     }
   }
   void dst_grads(std::int64_t i, std::int64_t j, const T* ds) const { grads(i, j, ds, d_dst.row_ptr(i)); }
@@ -49,7 +49,7 @@ struct ConcatEdgeScorer {
     const std::int64_t heads = src.cols();
     const T k = slope;
 #pragma omp simd
-    for (std::int64_t h = 0; h < heads; ++h) out[h] += ds[h] * (sj[h] + di[h] > 0 ? T(1) : k);
+    for (std::int64_t h = 0; h < heads; ++h) out[h] += ds[h] * detail::blend(sj[h] + di[h] > 0, T(1), k);
   }
 };
 

@@ -1,5 +1,9 @@
 #include "gat/nn/dropout.hpp"
 
+#include <bit>
+#include <cstdint>
+#include <type_traits>
+
 #include "gat/core/parallel.hpp"
 
 namespace gat::nn {
@@ -7,9 +11,12 @@ namespace gat::nn {
 namespace {
 // One element: branch-free (the drop decision is a coin flip, so a branch mispredicts half the
 // time). BernoulliSampler gives exactly key.bernoulli(index, p), with one mix64 per element.
+// The kept value is and-ed with an all-ones or all-zeros mask, so a dropped inf or NaN is still 0.
 template <class T>
 inline T masked(const BernoulliSampler& s, std::uint64_t index, T x, T scale) {
-  return s.dropped(index) ? T(0) : x * scale;
+  using U = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
+  const U keep = static_cast<U>(0) - static_cast<U>(!s.dropped(index));
+  return std::bit_cast<T>(static_cast<U>(std::bit_cast<U>(x * scale) & keep));
 }
 
 // Not inlined, so that the one-thread path and the OpenMP region run the same machine code.
