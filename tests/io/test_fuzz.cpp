@@ -6,6 +6,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "gat/core/random.hpp"
 #include "gat/io/linqs.hpp"
@@ -113,9 +114,13 @@ TEST_CASE("mutated Cora files (OGB, Planetoid, LINQS) give a DataError or a vali
   const char* sources[] = {"cora", "planetoid", "linqs"};
   int errors = 0, valid = 0;
   std::string samples;
-  const int iterations = 200;
+  // GAT_FUZZ_ITERATIONS / GAT_FUZZ_SEED run longer or different loops by hand.
+  const char* env_iterations = std::getenv("GAT_FUZZ_ITERATIONS");
+  const char* env_seed = std::getenv("GAT_FUZZ_SEED");
+  const int iterations = env_iterations ? std::max(1, std::atoi(env_iterations)) : 200;
+  const std::uint64_t seed = env_seed ? std::strtoull(env_seed, nullptr, 10) : 20251121;
   for (int it = 0; it < iterations; ++it) {
-    const gat::RandomKey key{20251121, static_cast<std::uint64_t>(it)};
+    const gat::RandomKey key{seed, static_cast<std::uint64_t>(it)};
     const std::string source = sources[it % 3];
     auto files = files_under(work / source);
     files.erase(std::remove_if(files.begin(), files.end(),

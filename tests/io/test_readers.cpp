@@ -140,7 +140,7 @@ TEST_CASE("OGB reader: split folder choice", "[io][ogb]") {
   write_gz(tmp / "split/random-b/test.csv.gz", "3\n");
   CHECK_THROWS_WITH(read_ogb(tmp.path()), Catch::Contains("random-a random-b"));
   CHECK(read_ogb(tmp.path(), {"random-b"}).train == std::vector<gat::NodeId>{1});
-  CHECK(load_dataset({tmp.path().string(), {}, Format::any, "random-b"}).train == std::vector<gat::NodeId>{1});
+  CHECK(load_dataset({.name_or_path = tmp.path().string(), .split = "random-b"}).train == std::vector<gat::NodeId>{1});
 }
 
 TEST_CASE("LINQS reader: ids, sorted class names, unknown citations, undirected edges", "[io][linqs]") {
@@ -218,18 +218,18 @@ TEST_CASE("pickle reader: arrays and dicts of lists; anything else refused with 
 
 TEST_CASE("registry: synthetic by default, paths recognised by content, clear errors", "[io][registry]") {
   CHECK(load_dataset({}).name == "synthetic");
-  CHECK(load_dataset({"synthetic"}).num_nodes() == 2708);
+  CHECK(load_dataset({.name_or_path = "synthetic"}).num_nodes() == 2708);
   TempDir tmp("registry");
   write_tiny_ogb(tmp / "toy");
   write_text(tmp / "linqs/toy/toy.content", "p1\t1\tA\np2\t0\tB\n");
   write_text(tmp / "linqs/toy/toy.cites", "p1\tp2\n");
-  CHECK(load_dataset({"toy", tmp.path()}).num_nodes() == 4);  // OGB first
-  CHECK(load_dataset({"toy", tmp.path(), Format::linqs}).num_nodes() == 2);
-  CHECK(load_dataset({(tmp / "toy").string()}).num_nodes() == 4);
-  CHECK(load_dataset({(tmp / "linqs/toy").string()}).num_nodes() == 2);
-  CHECK_THROWS_WITH(load_dataset({"toy", tmp.path(), Format::planetoid}),
+  CHECK(load_dataset({.name_or_path = "toy", .data_root = tmp.path()}).num_nodes() == 4);  // OGB first
+  CHECK(load_dataset({.name_or_path = "toy", .data_root = tmp.path(), .format = Format::linqs}).num_nodes() == 2);
+  CHECK(load_dataset({.name_or_path = (tmp / "toy").string()}).num_nodes() == 4);
+  CHECK(load_dataset({.name_or_path = (tmp / "linqs/toy").string()}).num_nodes() == 2);
+  CHECK_THROWS_WITH(load_dataset({.name_or_path = "toy", .data_root = tmp.path(), .format = Format::planetoid}),
                     Catch::Contains("ind.toy.graph") && Catch::Contains("--data-root"));
-  CHECK_THROWS_AS(load_dataset({(tmp / "nothing-here").string()}), gat::InvalidArgument);
+  CHECK_THROWS_AS(load_dataset({.name_or_path = (tmp / "nothing-here").string()}), gat::InvalidArgument);
   CHECK(parse_format("OGB") == Format::ogb);
   CHECK_FALSE(parse_format("csv"));
 }

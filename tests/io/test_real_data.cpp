@@ -88,15 +88,15 @@ TEST_CASE("Citeseer's padded test-range nodes have zero features, label 0 and no
 TEST_CASE("load_dataset finds the real datasets by name in every format", "[io][data]") {
   auto root = GAT_REQUIRE_DATASET("cora");
   if (root.empty()) return;
-  const Dataset a = load_dataset({"cora", root});
-  const Dataset b = load_dataset({"cora", root, Format::planetoid});
+  const Dataset a = load_dataset({.name_or_path = "cora", .data_root = root});
+  const Dataset b = load_dataset({.name_or_path = "cora", .data_root = root, .format = Format::planetoid});
   CHECK(io_test::compare(a, b) == "");
-  const Dataset c = load_dataset({"Cora", root, Format::linqs});
+  const Dataset c = load_dataset({.name_or_path = "Cora", .data_root = root, .format = Format::linqs});
   CHECK(c.node_names.size() == 2708);
-  CHECK(load_dataset({(root / "cora").string()}).num_nodes() == 2708);
-  CHECK(load_dataset({(root / "linqs" / "cora" / "cora.content").string()}).num_nodes() == 2708);
-  CHECK_THROWS_AS(load_dataset({"no-such-dataset", root}), gat::InvalidArgument);
-  CHECK_THROWS_WITH(load_dataset({"no-such-dataset", root}), Catch::Contains("planetoid") && Catch::Contains("linqs"));
+  CHECK(load_dataset({.name_or_path = (root / "cora").string()}).num_nodes() == 2708);
+  CHECK(load_dataset({.name_or_path = (root / "linqs" / "cora" / "cora.content").string()}).num_nodes() == 2708);
+  CHECK_THROWS_AS(load_dataset({.name_or_path = "no-such-dataset", .data_root = root}), gat::InvalidArgument);
+  CHECK_THROWS_WITH(load_dataset({.name_or_path = "no-such-dataset", .data_root = root}), Catch::Contains("planetoid") && Catch::Contains("linqs"));
 }
 
 TEST_CASE("LINQS Cora: the same graph as Planetoid Cora, named classes sorted", "[io][data]") {
