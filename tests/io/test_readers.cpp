@@ -2,10 +2,13 @@
 // restricted pickle reader, the registry and the OGB writer.
 #include <catch2/catch.hpp>
 
+#include <cstring>
+
 #include "gat/io/dataset.hpp"
 #include "gat/io/linqs.hpp"
 #include "gat/io/ogb.hpp"
 #include "gat/io/pickle.hpp"
+#include "gat/io/planetoid.hpp"
 #include "gat/io/registry.hpp"
 #include "io_test_util.hpp"
 #include "support/test_support.hpp"
@@ -259,4 +262,98 @@ TEST_CASE("write_ogb then read_ogb gives the identical dataset", "[io][writer]")
       CHECK(io_test::compare(read_ogb(tmp / name), d) == "");
     }
   }
+}
+
+namespace {
+
+// A minimal writer of the Python 2 pickles the Planetoid files hold (same opcodes).
+struct PickleWriter {
+  static std::string i32(std::int32_t v) {
+    std::string out = "J";
+    for (int k = 0; k < 4; ++k) out += static_cast<char>((static_cast<std::uint32_t>(v) >> (8 * k)) & 0xff);
+    return out;
+  }
+  static std::string str(const std::string& s) { return "U" + std::string(1, static_cast<char>(s.size())) + s; }
+  static std::string bin(const std::string& bytes) {
+    std::string out = "T";
+    for (int k = 0; k < 4; ++k) out += static_cast<char>((bytes.size() >> (8 * k)) & 0xff);
+    return out + bytes;
+  }
+  template <class T>
+  static std::string array(const std::vector<std::int32_t>& shape, const std::string& dtype, const std::vector<T>& values) {
+    std::string data(values.size() * sizeof(T), '\0');
+    std::memcpy(data.data(), values.data(), data.size());
+    std::string out = "cnumpy.core.multiarray\n_reconstruct\ncnumpy\nndarray\n" + i32(0) + "\x85" + str("b") + "\x87R(" + i32(1) + "(";
+    for (auto s : shape) out += i32(s);
+    out += "tcnumpy\ndtype\n" + str(dtype) + i32(0) + i32(1) + "\x87R(" + i32(3) + str("<") + "NNN" + i32(-1) + i32(-1) + i32(0) +
+           "tb\x89" + bin(data) + "tb";
+    return out;
+  }
+  // A binary CSR matrix from its rows' column lists.
+  static std::string csr(std::int32_t cols, const std::vector<std::vector<std::int32_t>>& rows) {
+    std::vector<std::int32_t> indptr{0}, indices;
+    for (const auto& r : rows) {
+      indices.insert(indices.end(), r.begin(), r.end());
+      indptr.push_back(static_cast<std::int32_t>(indices.size()));
+    }
+    const std::vector<float> data(indices.size(), 1.0f);
+    return "cscipy.sparse.csr\ncsr_matrix\n)\x81}(" + str("_shape") + "(" + i32(static_cast<std::int32_t>(rows.size())) + i32(cols) +
+           "t" + str("indptr") + array({static_cast<std::int32_t>(indptr.size())}, "i4", indptr) + str("indices") +
+           array({static_cast<std::int32_t>(indices.size())}, "i4", indices) + str("data") +
+           array({static_cast<std::int32_t>(data.size())}, "f4", data) + str("format") + str("csr") + "ub";
+  }
+  static std::string one_hot(std::int32_t classes, const std::vector<std::int32_t>& labels) {
+    std::vector<std::int32_t> v(labels.size() * static_cast<std::size_t>(classes), 0);
+    for (std::size_t i = 0; i < labels.size(); ++i) v[i * classes + labels[i]] = 1;
+    return array({static_cast<std::int32_t>(labels.size()), classes}, "i4", v);
+  }
+  static std::string graph(const std::vector<std::pair<std::int32_t, std::vector<std::int32_t>>>& lists) {
+    std::string out = "ccollections\ndefaultdict\nc__builtin__\nlist\n\x85R(";
+    for (const auto& [key, list] : lists) {
+      out += i32(key) + "](";
+      for (auto v : list) out += i32(v);
+      out += "e";
+    }
+    return out + "u";
+  }
+  static void file(const fs::path& path, const std::string& object) { io_test::write_bytes(path, "\x80\x02" + object + "."); }
+};
+
+}  // namespace
+
+TEST_CASE("Planetoid reader: a tiny hand-made set with a test-range gap, a self loop and a duplicate", "[io][planetoid]") {
+  TempDir tmp("planetoid");
+  using P = PickleWriter;
+  // allx: nodes 0-3; tx rows go to test.index = [6, 5]; node 4 has no row (like Citeseer's gaps).
+  P::file(tmp / "ind.toy.allx", P::csr(4, {{0}, {1}, {2, 3}, {}}));
+  P::file(tmp / "ind.toy.x", P::csr(4, {{0}, {1}}));
+  P::file(tmp / "ind.toy.tx", P::csr(4, {{3}, {0, 1}}));
+  P::file(tmp / "ind.toy.ally", P::one_hot(3, {0, 1, 2, 1}));
+  P::file(tmp / "ind.toy.y", P::one_hot(3, {0, 1}));
+  P::file(tmp / "ind.toy.ty", P::one_hot(3, {2, 0}));
+  P::file(tmp / "ind.toy.graph", P::graph({{0, {1, 1, 0}}, {1, {0}}, {2, {3}}, {5, {6}}, {6, {5, 2}}}));
+  write_text(tmp / "ind.toy.test.index", "6\n5\n");
+  const Dataset d = load_dataset({.name_or_path = (tmp / "ind.toy.graph").string()});
+  CHECK(d.name == "toy");
+  CHECK(d.num_nodes() == 7);
+  CHECK(d.edges.source == std::vector<gat::NodeId>{1, 0, 3, 6, 2, 6, 2, 5});
+  CHECK(d.edges.target == std::vector<gat::NodeId>{0, 1, 2, 2, 3, 5, 6, 6});
+  REQUIRE(d.features.is_sparse());
+  CHECK(d.features.sparse().offsets == std::vector<std::int64_t>{0, 1, 2, 4, 4, 4, 6, 7});
+  CHECK(d.features.sparse().columns == std::vector<std::int32_t>{0, 1, 2, 3, 0, 1, 3});
+  CHECK(d.labels == std::vector<std::int32_t>{0, 1, 2, 1, 0, 0, 2});
+  CHECK(d.num_classes == 3);
+  CHECK(d.train == std::vector<gat::NodeId>{0, 1});
+  CHECK(d.valid == std::vector<gat::NodeId>{2, 3});
+  CHECK(d.test == std::vector<gat::NodeId>{5, 6});
+
+  // Errors name the file: a neighbour out of range, a refused class, a label row count.
+  P::file(tmp / "ind.toy.graph", P::graph({{0, {9}}}));
+  CHECK_THAT(data_error([&] { read_planetoid(tmp.path(), "toy"); }), Catch::Contains("ind.toy.graph") && Catch::Contains("out of range"));
+  io_test::write_bytes(tmp / "ind.toy.graph", "\x80\x02" "csubprocess\nPopen\n.");
+  CHECK_THAT(data_error([&] { read_planetoid(tmp.path(), "toy"); }),
+             Catch::Contains("ind.toy.graph: byte 2: ") && Catch::Contains("subprocess.Popen"));
+  P::file(tmp / "ind.toy.graph", P::graph({{0, {1}}}));
+  P::file(tmp / "ind.toy.ty", P::one_hot(3, {2}));
+  CHECK_THAT(data_error([&] { read_planetoid(tmp.path(), "toy"); }), Catch::Contains("ind.toy.ty") && Catch::Contains("rows of tx"));
 }

@@ -174,8 +174,6 @@ Dataset read_planetoid(const fs::path& dir, const std::string& name) {
     throw DataError(index_path.string(), 0, "test index " + std::to_string(*it) + " is listed twice");
   const std::int64_t n = std::max(allx.rows + tx.rows, sorted_test.empty() ? allx.rows : sorted_test.back() + 1);
   if (n <= 0) throw DataError(allx_file, 0, "no nodes");
-  if (static_cast<std::int64_t>(y.size()) + 500 > n)
-    throw DataError(part_path(dir, name, "y").string(), 0, "too few nodes for the public split");
 
   // Features and labels: allx rows, then tx row i at node test_index[i]; gaps stay zero, label 0.
   std::vector<std::int64_t> source_row(static_cast<std::size_t>(n), -1);  // >= 0: allx row; <= -2: tx row -2-i
@@ -219,7 +217,9 @@ Dataset read_planetoid(const fs::path& dir, const std::string& name) {
 
   // Public split.
   for (std::int64_t i = 0; i < static_cast<std::int64_t>(y.size()); ++i) d.train.push_back(static_cast<NodeId>(i));
-  for (std::int64_t i = 0; i < 500; ++i) d.valid.push_back(static_cast<NodeId>(y.size() + i));
+  // PyG takes the 500 nodes after the training nodes; on tiny inputs, only those of allx.
+  const std::int64_t valid_end = std::min<std::int64_t>(static_cast<std::int64_t>(y.size()) + 500, allx.rows);
+  for (std::int64_t i = static_cast<std::int64_t>(y.size()); i < valid_end; ++i) d.valid.push_back(static_cast<NodeId>(i));
   for (std::int64_t v : sorted_test) d.test.push_back(static_cast<NodeId>(v));
   validate(d, (dir / ("ind." + name + ".*")).string());
   return d;

@@ -10,7 +10,8 @@
 //   labels:   argmax (first maximum) of the one-hot rows of ally / ty;
 //   edges:    every (key, neighbour) pair of the graph dict as key -> neighbour, plus the reverse,
 //             self loops removed, duplicates removed, ordered by (target, source);
-//   split:    train = 0 .. len(y)-1, valid = the next 500 nodes, test = test.index sorted.
+//   split:    train = 0 .. len(y)-1, valid = the next 500 nodes (only those of allx on tiny
+//             inputs), test = test.index sorted.
 // The result equals the OGB-layout copies made by the same rules, edge for edge.
 #include <filesystem>
 #include <string>
