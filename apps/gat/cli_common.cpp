@@ -2,7 +2,10 @@
 
 #include <unistd.h>
 
+#include <chrono>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 
 #include "gat/core/parallel.hpp"
@@ -56,8 +59,26 @@ LoadedModel load_model(const std::string& path) {
   return loaded;
 }
 
+namespace {
+CLI::Validator number_check(const char* name, bool allow_zero) {
+  return CLI::Validator(
+      [allow_zero](std::string& text) -> std::string {
+        char* end = nullptr;
+        const double v = std::strtod(text.c_str(), &end);
+        const bool number = !text.empty() && end == text.c_str() + text.size() && std::isfinite(v);
+        if (!number || v < 0 || (v == 0 && !allow_zero))
+          return std::string("expected a ") + (allow_zero ? "non-negative" : "positive") + " number, got '" + text + "'";
+        return {};
+      },
+      name);
+}
+}  // namespace
+
+CLI::Validator positive_number() { return number_check("POSITIVE", false); }
+CLI::Validator non_negative_number() { return number_check("NON-NEGATIVE", true); }
+
 void add_threads_flag(CLI::App& app, int& threads) {
-  app.add_option("--threads", threads, "threads to use (default: all cores)")->check(CLI::NonNegativeNumber);
+  app.add_option("--threads", threads, "threads to use (default: all cores)")->check(non_negative_number());
 }
 
 void apply_threads(int threads) {
@@ -66,7 +87,17 @@ void apply_threads(int threads) {
 
 void progress(const std::string& line) {
   static const bool tty = ::isatty(STDERR_FILENO);
-  if (tty) std::cerr << '\r' << line << "\033[K" << std::flush;
+  if (tty) {
+    std::cerr << '\r' << line << "\033[K" << std::flush;
+    return;
+  }
+  // Not a terminal (a log, a pipe): a plain line at most every ten seconds.
+  static auto last = std::chrono::steady_clock::now();
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last >= std::chrono::seconds(10)) {
+    last = now;
+    std::cerr << line << '\n';
+  }
 }
 
 void end_progress() {

@@ -41,6 +41,11 @@ struct LoadedModel {
 // Rebuilds the model a checkpoint was saved from and loads its parameters.
 LoadedModel load_model(const std::string& path);
 
+// Checks with messages that say what was expected ("--epochs: expected a positive number, got
+// '-3'"); CLI11's own range checks print the whole double range.
+CLI::Validator positive_number();
+CLI::Validator non_negative_number();
+
 // "--threads N": 0 keeps OpenMP's default.
 void add_threads_flag(CLI::App& app, int& threads);
 void apply_threads(int threads);

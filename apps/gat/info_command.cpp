@@ -12,9 +12,11 @@ namespace {
 struct InfoFlags {
   DatasetFlags data;
   bool json = false;
+  int threads = 0;
 };
 
 int run_info(InfoFlags& f) {
+  apply_threads(f.threads);
   const io::Dataset ds = f.data.load();
   const io::DatasetStats s = io::statistics(ds);
   nlohmann::json j{{"dataset", ds.name},
@@ -52,6 +54,7 @@ Runner add_info_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("info", "print a dataset's statistics");
   f->data.add_to(*cmd);
   cmd->add_flag("--json", f->json, "print JSON");
+  add_threads_flag(*cmd, f->threads);
   return [cmd, f]() { return cmd->parsed() ? run_info(*f) : -1; };
 }
 

@@ -11,8 +11,21 @@ int main(int argc, char** argv) {
   CLI::App app{"gat: graph attention networks on the CPU"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "gat 0.1.0");
+  app.footer("Run 'gat SUBCOMMAND --help' for a subcommand's options. Exit codes: 0 success, 1 bad usage,\n"
+             "2 bad input data, 3 internal error; errors name the option, or the file and line, at fault.");
   std::vector<Runner> runners{add_train_command(app), add_eval_command(app), add_predict_command(app),
                               add_attention_command(app), add_info_command(app)};
+  // CLI11 reports an unknown first word only as "a subcommand is required"; name it.
+  const auto is_subcommand = [&](const std::string& word) {
+    for (const CLI::App* sub : app.get_subcommands({}))
+      if (sub->get_name() == word) return true;
+    return false;
+  };
+  if (argc > 1 && argv[1][0] != '-' && !is_subcommand(argv[1])) {
+    std::cerr << "gat: error: unknown subcommand '" << argv[1]
+              << "' (expected train, eval, predict, attention or info; see gat --help)\n";
+    return kBadUsage;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

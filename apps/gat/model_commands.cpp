@@ -1,5 +1,7 @@
 // gat eval, gat predict, gat attention: what a trained checkpoint does on a dataset.
+#include <chrono>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
@@ -11,6 +13,8 @@
 #include "gat/train/loss.hpp"
 #include "gat/train/metrics.hpp"
 #include "gat/train/trainer.hpp"
+
+#include <charconv>
 
 namespace gat::cli {
 
@@ -77,6 +81,11 @@ struct PredictFlags : ModelFlags {
   std::string out, output_format = "csv";
 };
 
+// The dataset's own id of node n where it has them, else its index.
+std::string node_id(const io::Dataset& ds, std::int64_t n) {
+  return ds.node_names.empty() ? std::to_string(n) : ds.node_names[static_cast<std::size_t>(n)];
+}
+
 int run_predict(PredictFlags& f) {
   Loaded l = load(f);
   const auto& ds = l.data.dataset;
@@ -88,6 +97,7 @@ int run_predict(PredictFlags& f) {
     if (!file) throw DataError(f.out, 0, "cannot open for writing");
   }
   std::ostream& out = f.out.empty() ? std::cout : file;
+  if (f.json) f.output_format = "json";
   auto probabilities = [&](std::int64_t n) {
     std::vector<double> p(static_cast<std::size_t>(logits.cols()));
     double mx = logits(n, 0), sum = 0;
@@ -96,7 +106,7 @@ int run_predict(PredictFlags& f) {
     for (auto& v : p) v /= sum;
     return p;
   };
-  auto node_id = [&](std::int64_t n) { return ds.node_names.empty() ? std::to_string(n) : ds.node_names[n]; };
+  auto node_id = [&](std::int64_t n) { return gat::cli::node_id(ds, n); };
   if (f.output_format == "json") {
     out << "[\n";
     for (std::int64_t n = 0; n < logits.rows(); ++n) {
@@ -105,6 +115,7 @@ int run_predict(PredictFlags& f) {
     }
     out << "]\n";
   } else {
+    out.precision(6);
     out << "node,label";
     for (std::int64_t c = 0; c < logits.cols(); ++c) out << ",p" << c;
     out << '\n';
@@ -114,32 +125,56 @@ int run_predict(PredictFlags& f) {
       out << '\n';
     }
   }
+  out.flush();
+  if (!out) throw DataError(f.out.empty() ? "standard output" : f.out, 0, "writing the predictions failed");
   return kSuccess;
 }
 
 struct AttentionFlags : ModelFlags {
   std::string out;
-  std::optional<std::int64_t> node, top_k, layer, head;
+  std::optional<std::string> node;
+  std::optional<std::int64_t> top_k, layer, head;
   bool average_heads = false;
 };
 
+// --node: the dataset's own id where it has them (LINQS paper ids), else the node index.
+NodeId resolve_node(const io::Dataset& ds, const std::string& text) {
+  if (!ds.node_names.empty()) {
+    for (std::size_t n = 0; n < ds.node_names.size(); ++n)
+      if (ds.node_names[n] == text) return static_cast<NodeId>(n);
+    throw InvalidArgument("--node " + text + ": no node of " + ds.name + " has this id (its nodes have their own ids, such as " +
+                          ds.node_names.front() + ")");
+  }
+  std::int64_t n = -1;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc{} || end != text.data() + text.size() || n < 0 || n >= ds.num_nodes())
+    throw InvalidArgument("--node " + text + ": expected a node index in [0, " + std::to_string(ds.num_nodes()) + ")");
+  return static_cast<NodeId>(n);
+}
+
 int run_attention(AttentionFlags& f) {
+  const auto start = std::chrono::steady_clock::now();
   Loaded l = load(f);
   const auto& ds = l.data.dataset;
-  auto& model = *l.model.model;
-  model.keep_attention_weights(true);
-  train::predict_logits(model, l.data.graph, ds.features);
-  std::vector<AttentionWeights<float>> layers;
-  for (std::size_t i = 0; i < model.num_attention_layers(); ++i) layers.push_back(model.attention_weights(i));
   io::AttentionExportOptions options;
   options.layer = f.layer;
   options.head = f.head;
   options.top_k = f.top_k;
   options.average_heads = f.average_heads;
-  if (f.node) options.node = static_cast<NodeId>(*f.node);
-  io::AttentionExportInfo info{ds.name, ds.num_nodes(), ds.node_names};
-  io::write_attention_json_file(f.out, layers, info, options);
-  if (!f.json) std::cout << "attention weights of " << layers.size() << " layer(s) written to " << f.out << "\n";
+  if (f.node) options.node = resolve_node(ds, *f.node);
+  const io::AttentionExportInfo info{ds.name, ds.num_nodes(), ds.node_names};
+  const auto layers = io::attention_weights(*l.model.model, l.data.graph, ds.features);
+  const std::int64_t records = io::write_attention_json_file(f.out, layers, info, options);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const auto bytes = std::filesystem::file_size(f.out);
+  if (f.json)
+    std::cout << nlohmann::json{{"out", f.out}, {"layers", layers.size()}, {"records", records}, {"bytes", bytes},
+                                {"seconds", seconds}}
+                     .dump()
+              << "\n";
+  else
+    std::cout << "attention: " << records << " records of " << layers.size() << " layer(s) written to " << f.out
+              << " (" << bytes << " bytes, " << std::fixed << std::setprecision(2) << seconds << " s)\n";
   return kSuccess;
 }
 
@@ -158,7 +193,8 @@ Runner add_predict_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("predict", "labels and class probabilities of every node");
   f->add_to(*cmd);
   cmd->add_option("--out", f->out, "write to FILE instead of standard output");
-  cmd->add_option("--output-format", f->output_format, "csv or json")->check(CLI::IsMember({"csv", "json"}));
+  cmd->add_option("--output-format", f->output_format, "csv (default) or json")->check(CLI::IsMember({"csv", "json"}));
+  cmd->add_flag("--json", f->json, "the same as --output-format json");
   return [cmd, f]() { return cmd->parsed() ? run_predict(*f) : -1; };
 }
 
@@ -167,13 +203,14 @@ Runner add_attention_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("attention", "export the attention weights of every layer as JSON");
   f->add_to(*cmd);
   cmd->add_option("--out", f->out, "the JSON file to write")->required();
-  cmd->add_option("--node", f->node, "only the neighbourhoods that reach node ID through all layers")
-      ->check(CLI::NonNegativeNumber);
-  cmd->add_option("--top-k", f->top_k, "keep the K largest weights per target node")->check(CLI::PositiveNumber);
-  cmd->add_option("--layer", f->layer, "only this layer (0-based)")->check(CLI::NonNegativeNumber);
-  cmd->add_option("--head", f->head, "only this head (0-based)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--node", f->node,
+                 "only the edges through which node ID is reached in all layers (the dataset's own id where it "
+                 "has them, else the node index)");
+  cmd->add_option("--top-k", f->top_k, "keep the K largest weights per target node")->check(positive_number());
+  cmd->add_option("--layer", f->layer, "only this layer (0-based)")->check(non_negative_number());
+  cmd->add_option("--head", f->head, "only this head (0-based)")->check(non_negative_number());
   cmd->add_flag("--average-heads", f->average_heads, "one weight per edge: the mean over heads");
-  cmd->add_flag("--json", f->json, "print nothing but errors");
+  cmd->add_flag("--json", f->json, "print what was written (records, bytes, seconds) as JSON");
   return [cmd, f]() { return cmd->parsed() ? run_attention(*f) : -1; };
 }
 

@@ -195,23 +195,23 @@ Runner add_train_command(CLI::App& app) {
   auto f = std::make_shared<TrainFlags>();
   CLI::App* cmd = app.add_subcommand("train", "train GAT node classifiers with the paper's hyperparameters");
   f->data.add_to(*cmd);
-  cmd->add_option("--runs", f->runs, "models to train, with seeds seed, seed+1, ...")->check(CLI::PositiveNumber);
+  cmd->add_option("--runs", f->runs, "models to train, with seeds seed, seed+1, ...")->check(positive_number());
   cmd->add_option("--seed", f->seed, "seed of the first run");
   cmd->add_option("--summary", f->summary, "write a JSON summary of all runs to FILE");
   cmd->add_option("--save", f->save, "write the checkpoint (best validation accuracy) to FILE (.safetensors)");
   cmd->add_option("--log", f->log, "write the training curve as JSON lines to FILE");
   cmd->add_flag("--json", f->json, "print the summary as JSON instead of text");
   add_threads_flag(*cmd, f->threads);
-  cmd->add_option("--epochs", f->epochs, "maximum epochs per run (default 100000)")->check(CLI::PositiveNumber);
+  cmd->add_option("--epochs", f->epochs, "maximum epochs per run (default 100000)")->check(positive_number());
   cmd->add_option("--patience", f->patience, "early-stopping patience; 0 turns it off (default 100)")
-      ->check(CLI::NonNegativeNumber);
-  cmd->add_option("--lr", f->lr, "learning rate")->check(CLI::PositiveNumber);
-  cmd->add_option("--weight-decay", f->weight_decay, "L2 regularisation")->check(CLI::NonNegativeNumber);
-  cmd->add_option("--hidden", f->hidden, "features per head in hidden layers (default 8)")->check(CLI::PositiveNumber);
-  cmd->add_option("--heads", f->heads, "heads in hidden layers (default 8)")->check(CLI::PositiveNumber);
+      ->check(non_negative_number());
+  cmd->add_option("--lr", f->lr, "learning rate")->check(positive_number());
+  cmd->add_option("--weight-decay", f->weight_decay, "L2 regularisation")->check(non_negative_number());
+  cmd->add_option("--hidden", f->hidden, "features per head in hidden layers (default 8)")->check(positive_number());
+  cmd->add_option("--heads", f->heads, "heads in hidden layers (default 8)")->check(positive_number());
   cmd->add_option("--output-heads", f->output_heads, "averaged heads of the output layer")
-      ->check(CLI::PositiveNumber);
-  cmd->add_option("--layers", f->layers, "attention layers (default 2)")->check(CLI::PositiveNumber);
+      ->check(positive_number());
+  cmd->add_option("--layers", f->layers, "attention layers (default 2)")->check(positive_number());
   cmd->add_option("--dropout", f->dropout, "feature and attention dropout")->check(CLI::Range(0.0, 0.99));
   cmd->add_option("--feature-dropout", f->feature_dropout, "dropout on each layer's input")
       ->check(CLI::Range(0.0, 0.99));

@@ -85,9 +85,9 @@ std::int64_t write_attention_json(std::ostream& out, const std::vector<Attention
   const std::int64_t num_layers = static_cast<std::int64_t>(layers.size());
   GAT_REQUIRE(!o.layer || (*o.layer >= 0 && *o.layer < num_layers), "--layer ", o.layer.value_or(0),
               " does not exist: the model has ", num_layers, " attention layers (0-based)");
-  for (const auto& w : layers)
-    GAT_REQUIRE(!o.head || (*o.head >= 0 && *o.head < w.heads), "--head ", o.head.value_or(0),
-                " does not exist: a layer has ", w.heads, " heads (0-based)");
+  for (std::int64_t l = 0; l < num_layers; ++l)
+    GAT_REQUIRE(!o.head || (o.layer && *o.layer != l) || (*o.head >= 0 && *o.head < layers[l].heads), "--head ",
+                o.head.value_or(0), " does not exist: layer ", l, " has ", layers[l].heads, " heads (0-based)");
   GAT_REQUIRE(!o.node || (*o.node >= 0 && *o.node < info.num_nodes), "--node ", o.node.value_or(0),
               " is outside [0, ", info.num_nodes, ")");
   GAT_REQUIRE(!o.top_k || *o.top_k > 0, "--top-k must be positive, got ", o.top_k.value_or(0));
@@ -119,11 +119,11 @@ std::int64_t write_attention_json(std::ostream& out, const std::vector<Attention
       order.clear();
       for (std::int64_t e = begin; e < end; ++e)
         if (!o.node || reach[l][e]) order.push_back(e);
-      if (o.top_k && static_cast<std::int64_t>(order.size()) > *o.top_k) {
+      if (o.top_k) {
         std::stable_sort(order.begin(), order.end(), [&](std::int64_t a, std::int64_t b) {
           return edge_rank_weight(w, a, o) > edge_rank_weight(w, b, o);
         });
-        order.resize(static_cast<std::size_t>(*o.top_k));
+        if (static_cast<std::int64_t>(order.size()) > *o.top_k) order.resize(static_cast<std::size_t>(*o.top_k));
       }
       for (std::int64_t e : order) {
         if (records++) out << ",\n";

@@ -18,13 +18,15 @@ namespace gat::io {
 inline constexpr int kAttentionJsonVersion = 1;
 
 struct AttentionExportOptions {
-  std::optional<std::int64_t> layer;  // only this layer (0-based)
-  std::optional<std::int64_t> head;   // only this head
-  bool average_heads = false;         // one weight per edge: the mean over heads
-  std::optional<std::int64_t> top_k;  // per target node and layer, the k largest (by mean over heads)
+  std::optional<std::int64_t> layer{};  // only this layer (0-based)
+  std::optional<std::int64_t> head{};   // only this head (it must exist in every layer exported)
+  bool average_heads = false;           // one weight per edge: the mean over heads
+  // Per target node and layer, the k largest weights (of `head`, else the mean over heads),
+  // largest first.
+  std::optional<std::int64_t> top_k{};
   // Only the edges through which information reaches this node: its incoming edges in the last
   // layer, their sources' incoming edges in the layer before, and so on.
-  std::optional<NodeId> node;
+  std::optional<NodeId> node{};
 };
 
 struct AttentionExportInfo {
