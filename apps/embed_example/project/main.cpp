@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <memory>
 #include <sstream>
 #include <vector>
 
@@ -15,11 +16,12 @@
 namespace {
 
 // Rebuilds the model a checkpoint was saved from (its "gat_model" metadata) and loads it.
-gat::nn::GatModel<float> load_model(const std::string& path) {
+// (Models own their layers' buffers and are neither copied nor moved: hold them by pointer.)
+std::unique_ptr<gat::nn::GatModel<float>> load_model(const std::string& path) {
   const gat::io::Checkpoint checkpoint = gat::io::read_checkpoint(path);
   const auto config = nlohmann::json::parse(checkpoint.metadata.at("gat_model"));
-  gat::nn::GatModel<float> model(gat::train::gat_model_options_from_json(config));
-  gat::io::load_parameters(checkpoint, model, path);
+  auto model = std::make_unique<gat::nn::GatModel<float>>(gat::train::gat_model_options_from_json(config));
+  gat::io::load_parameters(checkpoint, *model, path);
   return model;
 }
 
@@ -36,7 +38,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   try {
-    gat::nn::GatModel<float> model = load_model(argv[1]);
+    const std::unique_ptr<gat::nn::GatModel<float>> loaded = load_model(argv[1]);
+    gat::nn::GatModel<float>& model = *loaded;
     const std::int64_t in_features = model.options().in_features;
 
     // Six papers citing each other, held in memory: edge i goes from source[i] to target[i].
