@@ -4,8 +4,8 @@
 //   T    score(i, j, h)           the raw score of edge j -> i, head h
 //   void dst_grad(i, j, h, ds)    accumulate dL/ds into the destination-side gradients (row i)
 //   void src_grad(i, j, h, ds)    accumulate dL/ds into the source-side gradients (row j)
-// and optionally the all-heads forms scores(i, j, out[heads]), dst_grads(i, j, ds[heads]) and
-// src_grads(i, j, ds[heads]), vectorised over heads; without them the kernels loop over heads.
+// and optionally the all-heads forms scores(i, j, heads, out[heads]), dst_grads(i, j, heads,
+// ds[heads]) and src_grads(i, j, heads, ds[heads]), vectorised over heads; without them the kernels loop over heads.
 // dst_grad is only called while row i is owned by the calling thread (pass over incoming rows),
 // src_grad only while row j is owned (pass over outgoing rows), so neither needs atomics.
 #include <algorithm>
@@ -44,11 +44,19 @@ struct DropFactor {
       for (std::int64_t t = 0; t < n; ++t) out[t] = T(1);
       return;
     }
-    const std::uint64_t first = static_cast<std::uint64_t>(e0 * heads);
-    const BernoulliSampler s = sampler;
-    const T k = keep_scale;
+    fill_factors(sampler.base, sampler.threshold, static_cast<std::uint64_t>(e0 * heads), n, keep_scale, out);
+  }
+  // plain arguments, so that GCC vectorises the loop (it does not through the member copy)
+  static void fill_factors(std::uint64_t base, std::uint64_t threshold, std::uint64_t first, std::int64_t n, T k,
+                           T* __restrict out) {
+    using U = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
+    const std::uint32_t thr = static_cast<std::uint32_t>(threshold);
+    const U kbits = std::bit_cast<U>(k);
 #pragma omp simd
-    for (std::int64_t t = 0; t < n; ++t) out[t] = k * static_cast<T>(!s.dropped(first + static_cast<std::uint64_t>(t)));
+    for (std::int64_t t = 0; t < n; ++t) {
+      const U keep = U(0) - static_cast<U>(bits24(base, first + static_cast<std::uint64_t>(t)) >= thr);
+      out[t] = std::bit_cast<T>(static_cast<U>(kbits & keep));
+    }
   }
 };
 
@@ -96,23 +104,23 @@ inline float exp_nonpositive(float x) {
 inline double exp_nonpositive(double x) { return std::exp(x); }
 
 template <class T, class Scorer>
-void scores_of(const Scorer& sc, std::int64_t i, std::int64_t j, std::int64_t heads, T* out) {
-  if constexpr (requires { sc.scores(i, j, out); })
-    sc.scores(i, j, out);
+[[gnu::always_inline]] inline void scores_of(const Scorer& sc, std::int64_t i, std::int64_t j, std::int64_t heads, T* out) {
+  if constexpr (requires { sc.scores(i, j, heads, out); })
+    sc.scores(i, j, heads, out);
   else
     for (std::int64_t h = 0; h < heads; ++h) out[h] = sc.score(i, j, h);
 }
 template <class T, class Scorer>
-void dst_grads_of(const Scorer& sc, std::int64_t i, std::int64_t j, std::int64_t heads, const T* ds) {
-  if constexpr (requires { sc.dst_grads(i, j, ds); })
-    sc.dst_grads(i, j, ds);
+[[gnu::always_inline]] inline void dst_grads_of(const Scorer& sc, std::int64_t i, std::int64_t j, std::int64_t heads, const T* ds) {
+  if constexpr (requires { sc.dst_grads(i, j, heads, ds); })
+    sc.dst_grads(i, j, heads, ds);
   else
     for (std::int64_t h = 0; h < heads; ++h) sc.dst_grad(i, j, h, ds[h]);
 }
 template <class T, class Scorer>
-void src_grads_of(const Scorer& sc, std::int64_t i, std::int64_t j, std::int64_t heads, const T* ds) {
-  if constexpr (requires { sc.src_grads(i, j, ds); })
-    sc.src_grads(i, j, ds);
+[[gnu::always_inline]] inline void src_grads_of(const Scorer& sc, std::int64_t i, std::int64_t j, std::int64_t heads, const T* ds) {
+  if constexpr (requires { sc.src_grads(i, j, heads, ds); })
+    sc.src_grads(i, j, heads, ds);
   else
     for (std::int64_t h = 0; h < heads; ++h) sc.src_grad(i, j, h, ds[h]);
 }
@@ -134,9 +142,10 @@ struct RowScratch {
 };
 
 // Scores of all heads of edges [e0, e1) into s[(e - e0) * heads + h]; their max per head into m.
-template <class T, class Scorer>
-void row_scores(const Scorer& sc, std::int64_t i, const NodeId* sources, std::int64_t e0, std::int64_t e1,
-                std::int64_t heads, T* s, T* m) {
+template <std::int64_t kH, class T, class Scorer>
+[[gnu::always_inline]] inline void row_scores(const Scorer& sc, std::int64_t i, const NodeId* sources, std::int64_t e0,
+                                              std::int64_t e1, std::int64_t heads_rt, T* s, T* m) {
+  const std::int64_t heads = kH ? kH : heads_rt;
   for (std::int64_t h = 0; h < heads; ++h) m[h] = -std::numeric_limits<T>::infinity();
   for (std::int64_t e = e0; e < e1; ++e) {
     T* se = s + (e - e0) * heads;
@@ -147,8 +156,9 @@ void row_scores(const Scorer& sc, std::int64_t i, const NodeId* sources, std::in
 }
 
 // s[t] <- exp(s[t] - m[h]) * scale[h] (t = edge * heads + h) for `deg` edges.
-template <class T>
-void row_exp(T* s, std::int64_t deg, std::int64_t heads, const T* m, const T* scale) {
+template <std::int64_t kH, class T>
+[[gnu::always_inline]] inline void row_exp(T* s, std::int64_t deg, std::int64_t heads_rt, const T* m, const T* scale) {
+  const std::int64_t heads = kH ? kH : heads_rt;
   if (heads == 1) {
     const T m0 = m[0], k0 = scale[0];
 #pragma omp simd
@@ -166,13 +176,12 @@ void row_exp(T* s, std::int64_t deg, std::int64_t heads, const T* m, const T* sc
 // scratch: (1) all heads' scores and their max, (2) one exp per (edge, head), vectorised over
 // heads, with the row sums, (3) out[i] += p * dropout * values[j] over edges, vectorised over
 // features, then out[i] /= sum. One exp per (edge, head), no rescaling, no branch on dropout.
-template <class T, class Scorer>
-void fused_forward(const Graph& g, const Scorer& sc, MatrixView<const T> values, std::int64_t heads,
-                   const AttentionDropout& dropout, MatrixView<T> out, GraphAttentionState<T>& state,
-                   bool keep_weights) {
+template <std::int64_t kH, std::int64_t kF, class T, class Scorer>
+void fused_forward_dims(const Graph& g, const Scorer& sc, MatrixView<const T> values, std::int64_t heads,
+                        const AttentionDropout& dropout, MatrixView<T> out, GraphAttentionState<T>& state,
+                        bool keep_weights) {
   const std::int64_t n = g.num_nodes();
-  const std::int64_t F = values.cols() / heads;
-  const std::int64_t HF = heads * F;
+  const std::int64_t F_rt = values.cols() / heads, heads_rt = heads;
   state.row_max.resize_uninitialized(n, heads);
   state.row_sum.resize_uninitialized(n, heads);
   if (keep_weights)
@@ -185,6 +194,8 @@ void fused_forward(const Graph& g, const Scorer& sc, MatrixView<const T> values,
   MatrixView<T> wts = state.weights.view(), rmax = state.row_max.view(), rsum = state.row_sum.view();
 
   for_rows(offsets, [&](std::int64_t begin, std::int64_t end) {
+    // compile-time when the dispatch below fixed them (the closure is read through a pointer)
+    const std::int64_t heads = kH ? kH : heads_rt, F = kF ? kF : F_rt, HF = heads * F;
     RowScratch<T> scratch(heads);
     T* m = scratch.h0.data();
     T* l = scratch.h1.data();
@@ -202,8 +213,8 @@ void fused_forward(const Graph& g, const Scorer& sc, MatrixView<const T> values,
       scratch.reserve(deg * heads);
       T* p = scratch.a.data();
       T* d = scratch.b.data();
-      row_scores(sc, i, sources, e0, e1, heads, p, m);
-      row_exp(p, deg, heads, m, one);
+      row_scores<kH>(sc, i, sources, e0, e1, heads, p, m);
+      row_exp<kH>(p, deg, heads, m, one);
       for (std::int64_t h = 0; h < heads; ++h) l[h] = T(0);
       for (std::int64_t e = 0; e < deg; ++e) {
 #pragma omp simd
@@ -252,11 +263,11 @@ std::vector<T>& backward_edge_buffer(int which) {
 // c_i and the destination-side gradients, and stores P_e D_e and dL/ds_e per edge (E x H each).
 // Pass 2 pulls over outgoing rows of the transposed graph and only reads those: values and
 // source-side gradients, no exp, no random numbers, no dot products. d_values must be zero on entry.
-template <class T, class Scorer>
-void fused_backward(const Graph& g, const Scorer& sc, MatrixView<const T> values, std::int64_t heads,
-                    const AttentionDropout& dropout, const GraphAttentionState<T>& state,
-                    MatrixView<const T> d_out, MatrixView<T> d_values) {
-  const std::int64_t F = values.cols() / heads;
+template <std::int64_t kH, std::int64_t kF, class T, class Scorer>
+void fused_backward_dims(const Graph& g, const Scorer& sc, MatrixView<const T> values, std::int64_t heads,
+                         const AttentionDropout& dropout, const GraphAttentionState<T>& state,
+                         MatrixView<const T> d_out, MatrixView<T> d_values) {
+  const std::int64_t F_rt = values.cols() / heads, heads_rt = heads;
   const auto in_offsets = g.in_offsets();
   const NodeId* sources = g.in_sources().data();
   const auto out_offsets = g.out_offsets();
@@ -275,6 +286,7 @@ void fused_backward(const Graph& g, const Scorer& sc, MatrixView<const T> values
   T* ds_all = ds_buf.data();
 
   for_rows(in_offsets, [&](std::int64_t begin, std::int64_t end) {
+    const std::int64_t heads = kH ? kH : heads_rt, F = kF ? kF : F_rt;
     RowScratch<T> scratch(heads);
     T* c = scratch.h0.data();
     T* inv = scratch.h1.data();
@@ -286,8 +298,8 @@ void fused_backward(const Graph& g, const Scorer& sc, MatrixView<const T> values
       T* gd = scratch.b.data();
       T* d = scratch.c.data();
       for (std::int64_t h = 0; h < heads; ++h) inv[h] = T(1) / rsum(i, h);
-      row_scores(sc, i, sources, e0, e1, heads, p, c);  // c: scratch for the max, overwritten below
-      row_exp(p, deg, heads, rmax.row_ptr(i), inv);
+      row_scores<kH>(sc, i, sources, e0, e1, heads, p, c);  // c: scratch for the max, overwritten below
+      row_exp<kH>(p, deg, heads, rmax.row_ptr(i), inv);
       drop.row(e0, e1, d);
       const T* go = d_out.row_ptr(i);
       for (std::int64_t e = 0; e < deg; ++e) {
@@ -318,6 +330,7 @@ void fused_backward(const Graph& g, const Scorer& sc, MatrixView<const T> values
   });
 
   for_rows(out_offsets, [&](std::int64_t begin, std::int64_t end) {
+    const std::int64_t heads = kH ? kH : heads_rt, F = kF ? kF : F_rt;
     for (std::int64_t j = begin; j < end; ++j) {
       T* dv = d_values.row_ptr(j);
       for (std::int64_t k = out_offsets[j]; k < out_offsets[j + 1]; ++k) {
@@ -336,6 +349,35 @@ void fused_backward(const Graph& g, const Scorer& sc, MatrixView<const T> values
       }
     }
   });
+}
+
+// The kernels with heads and features per head fixed at compile time for the common shapes (the
+// paper's 8 x 8 hidden layers, single-head output layers), so that the per-edge loops over heads
+// and features are fully unrolled vector code; any other shape runs the same code with runtime
+// sizes. Which instance runs depends only on the shapes, never on the thread count.
+template <class T, class Scorer>
+void fused_forward(const Graph& g, const Scorer& sc, MatrixView<const T> values, std::int64_t heads,
+                   const AttentionDropout& dropout, MatrixView<T> out, GraphAttentionState<T>& state,
+                   bool keep_weights) {
+  const std::int64_t F = values.cols() / heads;
+  if (heads == 8 && F == 8)
+    fused_forward_dims<8, 8>(g, sc, values, heads, dropout, out, state, keep_weights);
+  else if (heads == 1)
+    fused_forward_dims<1, 0>(g, sc, values, heads, dropout, out, state, keep_weights);
+  else
+    fused_forward_dims<0, 0>(g, sc, values, heads, dropout, out, state, keep_weights);
+}
+template <class T, class Scorer>
+void fused_backward(const Graph& g, const Scorer& sc, MatrixView<const T> values, std::int64_t heads,
+                    const AttentionDropout& dropout, const GraphAttentionState<T>& state,
+                    MatrixView<const T> d_out, MatrixView<T> d_values) {
+  const std::int64_t F = values.cols() / heads;
+  if (heads == 8 && F == 8)
+    fused_backward_dims<8, 8>(g, sc, values, heads, dropout, state, d_out, d_values);
+  else if (heads == 1)
+    fused_backward_dims<1, 0>(g, sc, values, heads, dropout, state, d_out, d_values);
+  else
+    fused_backward_dims<0, 0>(g, sc, values, heads, dropout, state, d_out, d_values);
 }
 
 // Softmax weights only: a two-pass max/sum per (destination, head), written into weights (E x H).

@@ -30,10 +30,9 @@ struct ConcatEdgeScorer {
   void src_grad(std::int64_t i, std::int64_t j, std::int64_t h, T ds) const { d_src(j, h) += ds * slope_at(i, j, h); }
 
   // All heads of edge j -> i at once (the rows of src, dst and their gradients are contiguous).
-  void scores(std::int64_t i, std::int64_t j, T* out) const {
+  void scores(std::int64_t i, std::int64_t j, std::int64_t heads, T* out) const {
     const T* sj = src.row_ptr(j);
     const T* di = dst.row_ptr(i);
-    const std::int64_t heads = src.cols();
     const T k = slope;
 #pragma omp simd
     for (std::int64_t h = 0; h < heads; ++h) {
@@ -41,12 +40,15 @@ struct ConcatEdgeScorer {
       out[h] = detail::blend(v > 0, v, k * v);
     }
   }
-  void dst_grads(std::int64_t i, std::int64_t j, const T* ds) const { grads(i, j, ds, d_dst.row_ptr(i)); }
-  void src_grads(std::int64_t i, std::int64_t j, const T* ds) const { grads(i, j, ds, d_src.row_ptr(j)); }
-  void grads(std::int64_t i, std::int64_t j, const T* ds, T* out) const {
+  void dst_grads(std::int64_t i, std::int64_t j, std::int64_t heads, const T* ds) const {
+    grads(i, j, heads, ds, d_dst.row_ptr(i));
+  }
+  void src_grads(std::int64_t i, std::int64_t j, std::int64_t heads, const T* ds) const {
+    grads(i, j, heads, ds, d_src.row_ptr(j));
+  }
+  void grads(std::int64_t i, std::int64_t j, std::int64_t heads, const T* ds, T* out) const {
     const T* sj = src.row_ptr(j);
     const T* di = dst.row_ptr(i);
-    const std::int64_t heads = src.cols();
     const T k = slope;
 #pragma omp simd
     for (std::int64_t h = 0; h < heads; ++h) out[h] += ds[h] * detail::blend(sj[h] + di[h] > 0, T(1), k);

@@ -10,7 +10,7 @@ namespace gat::nn {
 
 namespace {
 // One element: branch-free (the drop decision is a coin flip, so a branch mispredicts half the
-// time). BernoulliSampler gives exactly key.bernoulli(index, p), with one mix64 per element.
+// time). BernoulliSampler gives exactly key.bernoulli(index, p), with the key mixing hoisted.
 // The kept value is and-ed with an all-ones or all-zeros mask, so a dropped inf or NaN is still 0.
 template <class T>
 inline T masked(const BernoulliSampler& s, std::uint64_t index, T x, T scale) {

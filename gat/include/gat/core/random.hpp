@@ -14,6 +14,24 @@ constexpr std::uint64_t mix64(std::uint64_t z) noexcept {
   return z ^ (z >> 31);
 }
 
+// Chris Wellons' lowbias32: a 32-bit mixer that vectorises (32-bit lane multiplies, unlike
+// mix64's 64-bit ones on AVX2).
+constexpr std::uint32_t mix32(std::uint32_t x) noexcept {
+  x ^= x >> 16;
+  x *= 0x7feb352dU;
+  x ^= x >> 15;
+  x *= 0x846ca68bU;
+  x ^= x >> 16;
+  return x;
+}
+
+// 24 random bits of (mixed key `base`, index), for Bernoulli draws (dropout masks): two rounds of
+// mix32 over the index's halves, each keyed by one half of the 64-bit base.
+constexpr std::uint32_t bits24(std::uint64_t base, std::uint64_t index) noexcept {
+  const std::uint32_t hi = mix32(static_cast<std::uint32_t>(index >> 32) ^ static_cast<std::uint32_t>(base >> 32));
+  return mix32(static_cast<std::uint32_t>(index) ^ static_cast<std::uint32_t>(base) ^ hi) >> 8;
+}
+
 // Identifies one independent random sequence: a seed and a stream number (a layer, an epoch...).
 struct RandomKey {
   std::uint64_t seed = 0;
@@ -34,9 +52,14 @@ struct RandomKey {
   constexpr double uniform_double(std::uint64_t index) const noexcept {
     return static_cast<double>(bits(index) >> 11) * (1.0 / 9007199254740992.0);
   }
-  // True with probability p (dropout: the element is dropped).
-  constexpr bool bernoulli(std::uint64_t index, float p) const noexcept { return uniform(index) < p; }
+  // True with probability p (dropout: the element is dropped), i.e. u < p for a uniform u with
+  // 24 random bits: k * 2^-24 < p with k = bits24(base(), index). Uses the cheaper 32-bit mixer,
+  // so it is not uniform(index) < p; BernoulliSampler draws the same values in loops.
+  constexpr bool bernoulli(std::uint64_t index, float p) const noexcept {
+    return static_cast<float>(bits24(base(), index)) * (1.0f / 16777216.0f) < p;
+  }
   // The part of bits() that does not depend on the index: bits(i) == mix64(base() ^ i).
+  // Also the key of bernoulli().
   constexpr std::uint64_t base() const noexcept {
     return mix64(seed ^ 0xd1b54a32d192ed03ULL) ^ mix64(stream + 0x8cb92ba72f3d8dd7ULL);
   }
@@ -45,15 +68,15 @@ struct RandomKey {
 };
 
 // bernoulli(i, p) for many indices of one key, with the key mixing hoisted out of the loop and
-// the float comparison replaced by an exact integer one: one mix64 per draw instead of three,
-// branch-free and vectorisable. dropped(i) == key.bernoulli(i, p) for every i.
+// the float comparison replaced by an exact integer one: two mix32 per draw, branch-free and
+// vectorisable. dropped(i) == key.bernoulli(i, p) for every i.
 struct BernoulliSampler {
   std::uint64_t base = 0;
   std::uint64_t threshold = 0;  // dropped iff the 24 top bits are < threshold = ceil(p * 2^24)
 
   constexpr BernoulliSampler() = default;
   constexpr BernoulliSampler(const RandomKey& key, float p) noexcept : base(key.base()), threshold(threshold_of(p)) {}
-  constexpr bool dropped(std::uint64_t index) const noexcept { return (mix64(base ^ index) >> 40) < threshold; }
+  constexpr bool dropped(std::uint64_t index) const noexcept { return bits24(base, index) < threshold; }
 
   // uniform < p  <=>  k * 2^-24 < p  <=>  k < p * 2^24 (exact: p is a float)  <=>  k < ceil(p * 2^24).
   static constexpr std::uint64_t threshold_of(float p) noexcept {
