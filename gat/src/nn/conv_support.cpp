@@ -82,8 +82,7 @@ void merge_heads_backward(MatrixView<const T> d_out, std::int64_t heads, std::in
   }
 }
 
-template <class T>
-void fill_edges(const Graph& g, std::int64_t, std::vector<NodeId>& source, std::vector<NodeId>& target,
+void fill_edges(const Graph& g, std::vector<NodeId>& source, std::vector<NodeId>& target,
                 std::vector<std::int64_t>& input_edge_id) {
   source.assign(g.in_sources().begin(), g.in_sources().end());
   target.assign(g.in_targets().begin(), g.in_targets().end());
@@ -100,9 +99,5 @@ template void merge_heads_backward<float>(MatrixView<const float>, std::int64_t,
                                           Parameter<float>*, BasicMatrix<float>&);
 template void merge_heads_backward<double>(MatrixView<const double>, std::int64_t, std::int64_t, bool,
                                            Parameter<double>*, BasicMatrix<double>&);
-template void fill_edges<float>(const Graph&, std::int64_t, std::vector<NodeId>&, std::vector<NodeId>&,
-                                std::vector<std::int64_t>&);
-template void fill_edges<double>(const Graph&, std::int64_t, std::vector<NodeId>&, std::vector<NodeId>&,
-                                 std::vector<std::int64_t>&);
 
 }  // namespace gat::nn::detail

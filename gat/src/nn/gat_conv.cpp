@@ -60,9 +60,8 @@ LayerInput<T> GATConv<T>::forward(const ForwardContext& ctx, const LayerInput<T>
                                       keep_weights_);
   detail::merge_heads<T>(heads_out_.view(), heads, options_.concat, bias_, out_);
   if (res_weight_) {
-    BasicMatrix<T>& residual = d_in_;  // scratch until backward
-    residual_projection_.forward(dropped_input_, res_weight_->value, residual);
-    for (std::int64_t i = 0; i < out_.size(); ++i) out_.data()[i] += residual.data()[i];
+    residual_projection_.forward(dropped_input_, res_weight_->value, residual_);
+    for (std::int64_t i = 0; i < out_.size(); ++i) out_.data()[i] += residual_.data()[i];
   }
   return LayerInput<T>::of(out_.view());
 }
@@ -89,11 +88,10 @@ MatrixView<const T> GATConv<T>::backward(const ForwardContext&, MatrixView<const
                                   att_dst_->grad.view());
   projection_.backward(dropped_input_, weight_->value, d_h_.view(), weight_->grad, input_grad ? &d_in_ : nullptr);
   if (res_weight_) {
-    BasicMatrix<T> d_res;  // only with residual connections; rare enough not to keep a buffer
     residual_projection_.backward(dropped_input_, res_weight_->value, d_out, res_weight_->grad,
-                                  input_grad ? &d_res : nullptr);
+                                  input_grad ? &residual_ : nullptr);
     if (input_grad)
-      for (std::int64_t i = 0; i < d_in_.size(); ++i) d_in_.data()[i] += d_res.data()[i];
+      for (std::int64_t i = 0; i < d_in_.size(); ++i) d_in_.data()[i] += residual_.data()[i];
   }
   if (!input_grad) return {};
   input_dropout_.backward(d_in_.view());
@@ -107,7 +105,7 @@ AttentionWeights<T> GATConv<T>::attention_weights() const {
               "GATConv: attention weights were not kept; call keep_attention_weights(true) before forward");
   AttentionWeights<T> w;
   w.heads = options_.heads;
-  detail::fill_edges<T>(*graph_, w.heads, w.source, w.target, w.input_edge_id);
+  detail::fill_edges(*graph_, w.source, w.target, w.input_edge_id);
   w.weights = state_.weights;
   return w;
 }

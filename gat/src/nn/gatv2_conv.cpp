@@ -101,7 +101,7 @@ AttentionWeights<T> GATv2Conv<T>::attention_weights() const {
               "GATv2Conv: attention weights were not kept; call keep_attention_weights(true) before forward");
   AttentionWeights<T> w;
   w.heads = options_.heads;
-  detail::fill_edges<T>(*graph_, w.heads, w.source, w.target, w.input_edge_id);
+  detail::fill_edges(*graph_, w.source, w.target, w.input_edge_id);
   w.weights = state_.weights;
   return w;
 }

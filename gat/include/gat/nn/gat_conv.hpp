@@ -74,6 +74,7 @@ class GATConv : public Layer<T> {
   detail::InputDropout<T> input_dropout_;
   attention::AttentionDropout attention_dropout_;
   BasicMatrix<T> h_, src_score_, dst_score_, heads_out_, out_;
+  BasicMatrix<T> residual_;  // x W_res^T in forward, its input gradient in backward
   attention::GraphAttentionState<T> state_;
   BasicMatrix<T> d_heads_, d_src_, d_dst_, d_h_, d_in_;
 };

@@ -43,9 +43,8 @@ template <class T>
 void merge_heads_backward(MatrixView<const T> d_out, std::int64_t heads, std::int64_t features, bool concat,
                           Parameter<T>* bias, BasicMatrix<T>& d_heads_out);
 
-// Collects a layer's attention weights with their edges.
-template <class T>
-void fill_edges(const Graph& g, std::int64_t heads, std::vector<NodeId>& source, std::vector<NodeId>& target,
+// The edges a layer attended over, as an attention export lists them.
+void fill_edges(const Graph& g, std::vector<NodeId>& source, std::vector<NodeId>& target,
                 std::vector<std::int64_t>& input_edge_id);
 
 }  // namespace gat::nn::detail
