@@ -18,6 +18,8 @@
 
 #include "gat/io/attention_json.hpp"
 #include "gat/io/dataset.hpp"
+#include "gat/io/registry.hpp"
+#include "support/test_support.hpp"
 
 namespace {
 
@@ -277,4 +279,36 @@ TEST_CASE("exports validate against docs/attention-json.schema.json", "[export][
     CHECK(std::system(cmd.c_str()) != 0);
   }
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("Cora: every layer attends over the 10,556 input edges and 2,708 added self-loops", "[export][realdata]") {
+  const auto root = GAT_REQUIRE_DATASET("cora");
+  if (root.empty()) return;
+  gat::io::Dataset data = gat::io::load_dataset({.name_or_path = "cora", .data_root = root});
+  data.features.normalize_rows();
+  const gat::Graph graph = gat::Graph::from_edges(data.edges);
+  gat::nn::GatModel<float> model({.in_features = data.features.cols(), .num_classes = data.num_classes, .seed = 1});
+  const auto layers = gat::io::attention_weights(model, graph, data.features);
+  REQUIRE(layers.size() == 2);
+  for (const auto& w : layers) {
+    REQUIRE(w.num_edges() == 10556 + 2708);
+    std::vector<std::int64_t> seen(static_cast<std::size_t>(data.edges.num_edges()), 0);
+    std::int64_t loops = 0;
+    std::vector<double> sums(static_cast<std::size_t>(2708 * w.heads), 0.0);
+    for (std::int64_t e = 0; e < w.num_edges(); ++e) {
+      const std::int64_t id = w.input_edge_id[e];
+      if (id == gat::kAddedSelfLoop) {
+        ++loops;
+        REQUIRE(w.source[e] == w.target[e]);
+      } else {
+        ++seen[static_cast<std::size_t>(id)];
+        REQUIRE(w.source[e] == data.edges.source[id]);
+        REQUIRE(w.target[e] == data.edges.target[id]);
+      }
+      for (std::int64_t h = 0; h < w.heads; ++h) sums[static_cast<std::size_t>(w.target[e] * w.heads + h)] += w.weights(e, h);
+    }
+    CHECK(loops == 2708);
+    CHECK(std::all_of(seen.begin(), seen.end(), [](std::int64_t n) { return n == 1; }));
+    for (double s : sums) REQUIRE(std::abs(s - 1.0) < 1e-5);
+  }
 }
