@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""PyTorch reference for gat's benchmarks: the GAT paper's model (Velickovic et al. 2018;
+8 heads x 8 features, ELU, 1 output head, dropout 0.6 on inputs and attention, Adam lr 0.005,
+L2 5e-4) written the standard way, as PyG's GATConv does it: gather node scores to edges,
+scatter-softmax over each destination's incoming edges, scatter-add the weighted messages.
+
+It reads the OGB layout gat reads (DATA/NAME/raw/*.csv.gz, split/public), adds one self-loop per
+node (PyG's rule), row-normalises the features, and times what gat's trainer calls an epoch: one
+training step plus the evaluation forward pass on the validation nodes. Prints one JSON object.
+
+    gat_reference.py --dataset cora --data-root ../shared/datasets --epochs 50 --threads 1
+
+Without PyTorch (Debian: apt-get install python3-torch) it prints a message and exits with 0
+after writing {"skipped": ...}, so bench/compare can go on.
+"""
+import argparse
+import csv
+import gzip
+import json
+import os
+import statistics
+import sys
+import time
+
+
+def read_csv(path, conv=int):
+    with gzip.open(path, "rt") as f:
+        return [[conv(x) for x in row] for row in csv.reader(f) if row]
+
+
+def load(root, name, torch):
+    d = os.path.join(root, name)
+    feats = torch.tensor(read_csv(os.path.join(d, "raw", "node-feat.csv.gz"), float), dtype=torch.float32)
+    labels = torch.tensor([r[0] for r in read_csv(os.path.join(d, "raw", "node-label.csv.gz"))], dtype=torch.long)
+    edges = torch.tensor(read_csv(os.path.join(d, "raw", "edge.csv.gz")), dtype=torch.long).t()
+    split = {}
+    for part in ("train", "valid", "test"):
+        split[part] = torch.tensor([r[0] for r in read_csv(os.path.join(d, "split", "public", part + ".csv.gz"))],
+                                   dtype=torch.long)
+    return feats, labels, edges, split
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--dataset", default="cora")
+    ap.add_argument("--data-root", default=os.environ.get("GAT_DATA", "../shared/datasets"))
+    ap.add_argument("--epochs", type=int, default=50)
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--json", default="")
+    a = ap.parse_args()
+
+    def emit(obj):
+        text = json.dumps(obj)
+        print(text)
+        if a.json:
+            with open(a.json, "w") as f:
+                f.write(text + "\n")
+
+    try:
+        import torch
+        import torch.nn.functional as F
+    except ImportError:
+        print("gat_reference.py: PyTorch is not installed (Debian: apt-get install python3-torch); skipped",
+              file=sys.stderr)
+        emit({"skipped": "no torch"})
+        return 0
+    if not os.path.isdir(os.path.join(a.data_root, a.dataset, "raw")):
+        print(f"gat_reference.py: {a.dataset} not found under {a.data_root} (set GAT_DATA); skipped", file=sys.stderr)
+        emit({"skipped": "no data"})
+        return 0
+
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(0)
+    x, y, ei, split = load(a.data_root, a.dataset, torch)
+    n = x.shape[0]
+    x = x / x.sum(1, keepdim=True).clamp(min=1e-12)
+    keep = ei[0] != ei[1]
+    loops = torch.arange(n)
+    src = torch.cat([ei[0][keep], loops])
+    dst = torch.cat([ei[1][keep], loops])
+    classes = int(y.max()) + 1
+    heads_out = 8 if a.dataset == "pubmed" else 1
+
+    class GATConv(torch.nn.Module):
+        def __init__(self, fin, fout, heads, concat):
+            super().__init__()
+            self.h, self.f, self.concat = heads, fout, concat
+            self.lin = torch.nn.Linear(fin, heads * fout, bias=False)
+            self.att_src = torch.nn.Parameter(torch.empty(1, heads, fout))
+            self.att_dst = torch.nn.Parameter(torch.empty(1, heads, fout))
+            self.bias = torch.nn.Parameter(torch.zeros(heads * fout if concat else fout))
+            torch.nn.init.xavier_uniform_(self.lin.weight)
+            torch.nn.init.xavier_uniform_(self.att_src)
+            torch.nn.init.xavier_uniform_(self.att_dst)
+
+        def forward(self, x):
+            h = self.lin(x).view(-1, self.h, self.f)                      # N x H x F
+            a_s = (h * self.att_src).sum(-1)                              # N x H
+            a_d = (h * self.att_dst).sum(-1)
+            e = F.leaky_relu(a_s[src] + a_d[dst], 0.2)                    # E x H (gather)
+            m = torch.full((n, self.h), float("-inf")).scatter_reduce(0, dst.unsqueeze(1).expand_as(e), e, "amax")
+            p = (e - m[dst]).exp()
+            s = torch.zeros(n, self.h).index_add_(0, dst, p)              # scatter-softmax
+            alpha = F.dropout(p / s[dst], 0.6, self.training)
+            out = torch.zeros(n, self.h, self.f).index_add_(0, dst, h[src] * alpha.unsqueeze(-1))  # scatter-add
+            out = out.reshape(n, -1) if self.concat else out.mean(1)
+            return out + self.bias
+
+    class GAT(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.c1 = GATConv(x.shape[1], 8, 8, True)
+            self.c2 = GATConv(64, classes, heads_out, False)
+
+        def forward(self, x):
+            x = F.dropout(x, 0.6, self.training)
+            x = F.elu(self.c1(x))
+            x = F.dropout(x, 0.6, self.training)
+            return self.c2(x)
+
+    model = GAT()
+    opt = torch.optim.Adam(model.parameters(), lr=0.01 if a.dataset == "pubmed" else 0.005,
+                           weight_decay=1e-3 if a.dataset == "pubmed" else 5e-4)
+    epoch_s = []
+    for _ in range(a.epochs):
+        t0 = time.perf_counter()
+        model.train()
+        opt.zero_grad()
+        loss = F.cross_entropy(model(x)[split["train"]], y[split["train"]])
+        loss.backward()
+        opt.step()
+        model.eval()
+        with torch.no_grad():
+            out = model(x)
+            F.cross_entropy(out[split["valid"]], y[split["valid"]])
+        epoch_s.append(time.perf_counter() - t0)
+    infer_s = []
+    with torch.no_grad():
+        for _ in range(7):
+            t0 = time.perf_counter()
+            out = model(x)
+            infer_s.append(time.perf_counter() - t0)
+    acc = float((out[split["test"]].argmax(1) == y[split["test"]]).float().mean())
+    emit({"case": a.dataset, "impl": "pytorch", "torch": torch.__version__, "threads": a.threads,
+          "epochs": a.epochs, "epoch_ms_median": 1e3 * statistics.median(epoch_s[2:] or epoch_s),
+          "inference_ms_median": 1e3 * statistics.median(infer_s), "test_accuracy": acc})
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
