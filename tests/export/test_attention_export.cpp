@@ -11,6 +11,7 @@
 #include <sstream>
 #include <tuple>
 
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -60,18 +61,42 @@ std::map<std::int64_t, std::vector<double>> sums_by_target(const nlohmann::json&
   return sums;
 }
 
-// Runs python3's jsonschema on `file`; returns false (and warns) when python3 or jsonschema is
-// missing.
-bool validate_with_schema(const std::string& file) {
-  if (std::system("python3 -c 'import jsonschema' >/dev/null 2>&1") != 0) {
+// Validates every file of `valid` (which must pass) and `invalid` (which must fail) against the
+// schema with python3's jsonschema, in one python3 run. Returns false (and warns) when python3
+// or jsonschema is missing.
+bool check_with_schema(const std::vector<std::string>& valid, const std::vector<std::string>& invalid) {
+  std::string cmd =
+      "python3 -c '\n"
+      "import json, sys\n"
+      "try:\n"
+      "    import jsonschema\n"
+      "except ImportError:\n"
+      "    sys.exit(77)\n"
+      "schema = json.load(open(sys.argv[1]))\n"
+      "bad = False\n"
+      "for arg in sys.argv[2:]:\n"
+      "    expect_valid, path = arg[0] == \"+\", arg[1:]\n"
+      "    try:\n"
+      "        jsonschema.validate(json.load(open(path)), schema)\n"
+      "        ok = True\n"
+      "    except jsonschema.ValidationError as e:\n"
+      "        ok = False\n"
+      "        if expect_valid: print(path, e.message)\n"
+      "    if ok != expect_valid:\n"
+      "        print(path, \"validates\" if ok else \"does not validate\")\n"
+      "        bad = True\n"
+      "sys.exit(1 if bad else 0)\n"
+      "' '" + std::string(GAT_ATTENTION_SCHEMA) + "'";
+  for (const auto& f : valid) cmd += " '+" + f + "'";
+  for (const auto& f : invalid) cmd += " '-" + f + "'";
+  const int status = std::system(cmd.c_str());
+  const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  if (code == 77 || code == 127) {
     WARN("skipped: schema validation needs python3 with jsonschema (Debian: python3-jsonschema)");
     return false;
   }
-  const std::string cmd = "python3 -c 'import json,sys,jsonschema; "
-                          "jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))' '" +
-                          std::string(GAT_ATTENTION_SCHEMA) + "' '" + file + "'";
   INFO(cmd);
-  CHECK(std::system(cmd.c_str()) == 0);
+  CHECK(code == 0);
   return true;
 }
 
@@ -261,23 +286,17 @@ TEST_CASE("exports validate against docs/attention-json.schema.json", "[export][
       {"mean_topk", {.average_heads = true, .top_k = 3}},
       {"node", {.node = 4}},
   };
+  std::vector<std::string> files;
   for (const auto& [name, options] : variants) {
-    const std::string file = (dir / (name + ".json")).string();
-    gat::io::write_attention_json_file(file, f.model, f.graph, f.data.features, f.info(), options);
-    INFO(name);
-    if (!validate_with_schema(file)) break;
+    files.push_back((dir / (name + ".json")).string());
+    gat::io::write_attention_json_file(files.back(), f.model, f.graph, f.data.features, f.info(), options);
   }
-  // A broken export must fail validation, or the check above proves nothing.
-  if (std::system("python3 -c 'import jsonschema' >/dev/null 2>&1") == 0) {
-    const std::string bad = (dir / "bad.json").string();
-    std::ofstream(bad) << R"({"format":"gat-attention","version":1,"dataset":"x","num_nodes":1,)"
-                       << R"("weights_per_record":"per_head","layers":[],"records":[{"layer":0,"source":0,)"
-                       << R"("target":0,"edge":"loop","weights":[0.5]}]})";
-    const std::string cmd = "python3 -c 'import json,sys,jsonschema; "
-                            "jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))' '" +
-                            std::string(GAT_ATTENTION_SCHEMA) + "' '" + bad + "' >/dev/null 2>&1";
-    CHECK(std::system(cmd.c_str()) != 0);
-  }
+  // A broken export must fail validation, or the check proves nothing.
+  const std::string bad = (dir / "bad.json").string();
+  std::ofstream(bad) << R"({"format":"gat-attention","version":1,"dataset":"x","num_nodes":1,)"
+                     << R"("weights_per_record":"per_head","layers":[],"records":[{"layer":0,"source":0,)"
+                     << R"("target":0,"edge":"loop","weights":[0.5]}]})";
+  check_with_schema(files, {bad});
   std::filesystem::remove_all(dir);
 }
 
