@@ -4,6 +4,7 @@
 #include "gat/attention/graph_attention.hpp"
 
 #include <cmath>
+#include <vector>
 
 #include "attention/fused_edge_attention.hpp"
 #include "attention/kernel_util.hpp"
@@ -216,6 +217,11 @@ void head_dot(MatrixView<const T> x, MatrixView<const T> a, std::int64_t heads, 
   require_shape(fn, "a", a, 1, x.cols());
   require_shape(fn, "out", MatrixView<const T>(out), x.rows(), heads);
   detail::for_range(x.rows(), 1024, [&](std::int64_t begin, std::int64_t end) {
+    if (F == 8) {  // the paper's shape: a fixed-length dot the compiler unrolls
+      for (std::int64_t n = begin; n < end; ++n)
+        for (std::int64_t h = 0; h < heads; ++h) out(n, h) = detail::dot(x.row_ptr(n) + h * 8, a.row_ptr(0) + h * 8, 8);
+      return;
+    }
     for (std::int64_t n = begin; n < end; ++n)
       for (std::int64_t h = 0; h < heads; ++h) out(n, h) = detail::dot(x.row_ptr(n) + h * F, a.row_ptr(0) + h * F, F);
   });
@@ -243,13 +249,20 @@ void head_dot_backward(MatrixView<const T> x, MatrixView<const T> a, std::int64_
   });
   // da is a reduction over all rows: each thread owns a block of columns and sums the rows in
   // order, so the result does not depend on the thread count.
+  // Rows outer, the block's columns inner (contiguous, vectorised); each column still sums its
+  // rows in order 0..N-1, as a column-by-column loop would.
   detail::for_range(x.cols(), 16, [&](std::int64_t begin, std::int64_t end) {
-    for (std::int64_t c = begin; c < end; ++c) {
-      const std::int64_t h = c / F;
-      T acc = 0;
-      for (std::int64_t n = 0; n < x.rows(); ++n) acc += d_out(n, h) * x(n, c);
-      da(0, c) += acc;
+    std::vector<T> acc(static_cast<std::size_t>(end - begin), T(0)), g(static_cast<std::size_t>(end - begin));
+    for (std::int64_t n = 0; n < x.rows(); ++n) {
+      const T* xr = x.row_ptr(n);
+      const T* dr = d_out.row_ptr(n);
+      for (std::int64_t c = begin; c < end; ++c) g[c - begin] = dr[c / F];
+      T* ac = acc.data();
+      const T* gc = g.data();
+#pragma omp simd
+      for (std::int64_t c = 0; c < end - begin; ++c) ac[c] += gc[c] * xr[begin + c];
     }
+    for (std::int64_t c = begin; c < end; ++c) da(0, c) += acc[c - begin];
   });
 }
 

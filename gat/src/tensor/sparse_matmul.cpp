@@ -12,6 +12,21 @@ void spmm(const BasicCsrMatrix<T>& a, std::type_identity_t<MatrixView<const T>> 
               ", expected ", a.rows, "x", b.cols());
   const std::int64_t n = b.cols();
   parallel_for_rows(a.offsets, [&](std::int64_t begin, std::int64_t end) {
+    if (n == 64) {  // GAT's 8 heads x 8 features: the output row stays in registers over the row's entries
+      for (std::int64_t r = begin; r < end; ++r) {
+        T acc[64];
+        T* out = c.row_ptr(r);
+        for (std::int64_t j = 0; j < 64; ++j) acc[j] = accumulate ? out[j] : T(0);
+        for (std::int64_t k = a.offsets[r]; k < a.offsets[r + 1]; ++k) {
+          const T v = a.values[k];
+          const T* in = b.row_ptr(a.columns[k]);
+#pragma omp simd
+          for (std::int64_t j = 0; j < 64; ++j) acc[j] += v * in[j];
+        }
+        for (std::int64_t j = 0; j < 64; ++j) out[j] = acc[j];
+      }
+      return;
+    }
     for (std::int64_t r = begin; r < end; ++r) {
       T* out = c.row_ptr(r);
       if (!accumulate)
