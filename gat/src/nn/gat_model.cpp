@@ -38,8 +38,8 @@ GatModel<T>::GatModel(const GatModelOptions& o) : options_(o) {
     const std::int64_t heads = last ? o.output_heads : o.heads;
     const std::uint64_t seed = o.seed * 1000003ULL + static_cast<std::uint64_t>(l);
     const std::string name = "conv" + std::to_string(l + 1);
-    if (o.conv == ConvKind::gat) {
-      GATConvOptions c;
+    // GATConv and GATv2Conv share these option names.
+    auto configure = [&](auto c) {
       c.in_channels = in;
       c.out_channels = out;
       c.heads = heads;
@@ -48,21 +48,16 @@ GatModel<T>::GatModel(const GatModelOptions& o) : options_(o) {
       c.dropout = o.attention_dropout;
       c.feature_dropout = o.feature_dropout;
       c.add_self_loops = o.add_self_loops;
-      c.residual = o.residual;
       c.seed = seed;
+      return c;
+    };
+    if (o.conv == ConvKind::gat) {
+      GATConvOptions c = configure(GATConvOptions{});
+      c.residual = o.residual;
       convs_.push_back(&layers_.add(std::make_unique<GATConv<T>>(c), name));
     } else {
-      GATv2ConvOptions c;
-      c.in_channels = in;
-      c.out_channels = out;
-      c.heads = heads;
-      c.concat = !last;
-      c.negative_slope = o.negative_slope;
-      c.dropout = o.attention_dropout;
-      c.feature_dropout = o.feature_dropout;
-      c.add_self_loops = o.add_self_loops;
-      c.seed = seed;
-      convs_.push_back(&layers_.add(std::make_unique<GATv2Conv<T>>(c), name));
+      GAT_REQUIRE(!o.residual, "GatModel: residual connections are available for the gat layer only, not gatv2");
+      convs_.push_back(&layers_.add(std::make_unique<GATv2Conv<T>>(configure(GATv2ConvOptions{})), name));
     }
     if (!last) layers_.add(std::make_unique<Activation<T>>(ActivationOptions{.kind = o.activation}),
                            "act" + std::to_string(l + 1));
