@@ -303,7 +303,10 @@ TEST_CASE("exports validate against docs/attention-json.schema.json", "[export][
 TEST_CASE("Cora: every layer attends over the 10,556 input edges and 2,708 added self-loops", "[export][realdata]") {
   const auto root = GAT_REQUIRE_DATASET("cora");
   if (root.empty()) return;
-  gat::io::Dataset data = gat::io::load_dataset({.name_or_path = "cora", .data_root = root});
+  gat::io::DatasetRequest request;
+  request.name_or_path = "cora";
+  request.data_root = root;
+  gat::io::Dataset data = gat::io::load_dataset(request);
   data.features.normalize_rows();
   const gat::Graph graph = gat::Graph::from_edges(data.edges);
   gat::nn::GatModel<float> model({.in_features = data.features.cols(), .num_classes = data.num_classes, .seed = 1});
