@@ -3,6 +3,7 @@
 // the score gradient back to the destination-side inputs (row i) or the source-side ones (row j).
 #include "gat/attention/graph_attention.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -252,15 +253,18 @@ void head_dot_backward(MatrixView<const T> x, MatrixView<const T> a, std::int64_
   // Rows outer, the block's columns inner (contiguous, vectorised); each column still sums its
   // rows in order 0..N-1, as a column-by-column loop would.
   detail::for_range(x.cols(), 16, [&](std::int64_t begin, std::int64_t end) {
-    std::vector<T> acc(static_cast<std::size_t>(end - begin), T(0)), g(static_cast<std::size_t>(end - begin));
+    std::vector<T> acc(static_cast<std::size_t>(end - begin), T(0));
+    T* ac = acc.data() - begin;
     for (std::int64_t n = 0; n < x.rows(); ++n) {
       const T* xr = x.row_ptr(n);
       const T* dr = d_out.row_ptr(n);
-      for (std::int64_t c = begin; c < end; ++c) g[c - begin] = dr[c / F];
-      T* ac = acc.data();
-      const T* gc = g.data();
+      for (std::int64_t c = begin; c < end;) {  // one head's columns at a time
+        const std::int64_t h = c / F, c_end = std::min(end, (h + 1) * F);
+        const T g = dr[h];
 #pragma omp simd
-      for (std::int64_t c = 0; c < end - begin; ++c) ac[c] += gc[c] * xr[begin + c];
+        for (std::int64_t k = c; k < c_end; ++k) ac[k] += g * xr[k];
+        c = c_end;
+      }
     }
     for (std::int64_t c = begin; c < end; ++c) da(0, c) += acc[c - begin];
   });
