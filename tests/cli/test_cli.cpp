@@ -153,6 +153,12 @@ TEST_CASE("bad files exit 2 and name the file", "[cli]") {
   Run r = gat("info --dataset '" + bad.string() + "'");
   CHECK(r.code == 2);
   CHECK(contains(r.err, "bad.content:2"));
+  for (const char* sub : {"train --epochs 1", "eval", "predict", "attention --out x.json"}) {
+    const std::string checkpoint = std::string(sub).rfind("train", 0) == 0 ? "" : " --checkpoint '" + tiny_checkpoint().string() + "'";
+    r = gat(std::string(sub) + checkpoint + " --dataset '" + bad.string() + "'");
+    CHECK(r.code == 2);
+    CHECK(contains(r.err, "bad.content:2"));
+  }
 
   // A corrupt checkpoint, a missing one, and one without gat's model metadata.
   const fs::path corrupt = scratch() / "corrupt.safetensors";
