@@ -65,8 +65,8 @@ std::map<std::int64_t, std::vector<double>> sums_by_target(const nlohmann::json&
 // schema with python3's jsonschema, in one python3 run. Returns false (and warns) when python3
 // or jsonschema is missing.
 bool check_with_schema(const std::vector<std::string>& valid, const std::vector<std::string>& invalid) {
-  std::string cmd =
-      "python3 -c '\n"
+  std::string script =
+      " -c '\n"
       "import json, sys\n"
       "try:\n"
       "    import jsonschema\n"
@@ -87,10 +87,18 @@ bool check_with_schema(const std::vector<std::string>& valid, const std::vector<
       "        bad = True\n"
       "sys.exit(1 if bad else 0)\n"
       "' '" + std::string(GAT_ATTENTION_SCHEMA) + "'";
-  for (const auto& f : valid) cmd += " '+" + f + "'";
-  for (const auto& f : invalid) cmd += " '-" + f + "'";
-  const int status = std::system(cmd.c_str());
-  const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  for (const auto& f : valid) script += " '+" + f + "'";
+  for (const auto& f : invalid) script += " '-" + f + "'";
+  // Debian's python3 first: install-deps puts python3-jsonschema there, while a python3 earlier
+  // on PATH (pyenv, a venv) may lack it.
+  std::string cmd;
+  int code = 127;
+  for (const char* python : {"/usr/bin/python3", "python3"}) {
+    cmd = python + script;
+    const int status = std::system(cmd.c_str());
+    code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    if (code != 77 && code != 127) break;
+  }
   if (code == 77 || code == 127) {
     WARN("skipped: schema validation needs python3 with jsonschema (Debian: python3-jsonschema)");
     return false;
