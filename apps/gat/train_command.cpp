@@ -28,7 +28,7 @@ struct TrainFlags {
   // Overrides of the paper's hyperparameters (unset: the preset for the dataset).
   std::optional<std::int64_t> epochs, patience, hidden, heads, output_heads, layers;
   std::optional<double> lr, weight_decay;
-  std::optional<float> dropout, feature_dropout, attention_dropout;
+  std::optional<float> dropout, feature_dropout, attention_dropout, value_dropout;
   std::string layer = "gat", optimizer = "adam", activation = "elu";
 };
 
@@ -92,6 +92,7 @@ int run_train(const TrainFlags& f) {
   override_if(f.dropout, model_options.attention_dropout);
   override_if(f.feature_dropout, model_options.feature_dropout);
   override_if(f.attention_dropout, model_options.attention_dropout);
+  override_if(f.value_dropout, model_options.value_dropout);
   override_if(f.epochs, train_options.max_epochs);
   override_if(f.patience, train_options.patience);
   override_if(f.lr, train_options.lr);
@@ -216,6 +217,9 @@ Runner add_train_command(CLI::App& app) {
   cmd->add_option("--feature-dropout", f->feature_dropout, "dropout on each layer's input")
       ->check(CLI::Range(0.0, 0.99));
   cmd->add_option("--attention-dropout", f->attention_dropout, "dropout on attention coefficients")
+      ->check(CLI::Range(0.0, 0.99));
+  cmd->add_option("--value-dropout", f->value_dropout,
+                  "dropout on the aggregated projected features, as the reference GAT code (default 0)")
       ->check(CLI::Range(0.0, 0.99));
   cmd->add_option("--layer", f->layer, "attention layer: gat or gatv2")->check(CLI::IsMember({"gat", "gatv2"}));
   cmd->add_option("--activation", f->activation, "hidden activation")

@@ -133,9 +133,9 @@ TEST_CASE("GATConv: parameter names and shapes follow PyG", "[nn][gat]") {
 
 TEST_CASE("GATConv gradients by finite differences in double", "[nn][gat][gradient]") {
   const Graph g = random_graph(12, 40, 7);
-  SECTION("concat heads, with dropout on features and attention") {
+  SECTION("concat heads, with dropout on features, values and attention") {
     GATConv<double> conv({.in_channels = 5, .out_channels = 3, .heads = 2, .dropout = 0.3f, .feature_dropout = 0.2f,
-                          .seed = 1});
+                          .value_dropout = 0.25f, .seed = 1});
     MatrixD x = gat_test::random_matrix<double>(12, 5, 8);
     gat_test::layer_gradient_error(conv, {&g, RandomKey{9, 1}}, x);
   }

@@ -1,5 +1,6 @@
 #include "gat/nn/gat_conv.hpp"
 
+#include "gat/nn/dropout.hpp"
 #include "gat/nn/init.hpp"
 
 namespace gat::nn {
@@ -13,6 +14,8 @@ GATConv<T>::GATConv(const GATConvOptions& options) : options_(options) {
               options.dropout);
   GAT_REQUIRE(options.feature_dropout >= 0 && options.feature_dropout < 1,
               "GATConv: feature_dropout must be in [0, 1), got ", options.feature_dropout);
+  GAT_REQUIRE(options.value_dropout >= 0 && options.value_dropout < 1,
+              "GATConv: value_dropout must be in [0, 1), got ", options.value_dropout);
   const std::int64_t hf = options.heads * options.out_channels;
   weight_ = &this->register_parameter("lin.weight", hf, options.in_channels);
   att_src_ = &this->register_parameter("att_src", 1, hf);
@@ -54,8 +57,16 @@ LayerInput<T> GATConv<T>::forward(const ForwardContext& ctx, const LayerInput<T>
   attention::head_dot<T>(h_.view(), att_dst_->value.view(), heads, dst_score_.view());
 
   attention_dropout_ = {training ? options_.dropout : 0.0f, key.child(2)};
+  value_drop_p_ = training ? options_.value_dropout : 0.0f;
+  value_key_ = key.child(3);
+  const BasicMatrix<T>* values = &h_;
+  if (value_drop_p_ > 0) {
+    values_.resize_uninitialized(h_.rows(), h_.cols());
+    dropout_forward<T>(h_.view(), value_drop_p_, value_key_, values_.view());
+    values = &values_;
+  }
   heads_out_.resize_uninitialized(g.num_nodes(), h_.cols());
-  attention::gat_attention_forward<T>(g, src_score_.view(), dst_score_.view(), h_.view(), heads,
+  attention::gat_attention_forward<T>(g, src_score_.view(), dst_score_.view(), values->view(), heads,
                                       {options_.negative_slope}, attention_dropout_, heads_out_.view(), state_,
                                       keep_weights_);
   detail::merge_heads<T>(heads_out_.view(), heads, options_.concat, bias_, out_);
@@ -79,9 +90,11 @@ MatrixView<const T> GATConv<T>::backward(const ForwardContext&, MatrixView<const
   d_src_.resize_uninitialized(g.num_nodes(), heads);
   d_dst_.resize_uninitialized(g.num_nodes(), heads);
   d_h_.resize_uninitialized(g.num_nodes(), h_.cols());
-  attention::gat_attention_backward<T>(g, src_score_.view(), dst_score_.view(), h_.view(), heads,
+  const BasicMatrix<T>& values = value_drop_p_ > 0 ? values_ : h_;
+  attention::gat_attention_backward<T>(g, src_score_.view(), dst_score_.view(), values.view(), heads,
                                        {options_.negative_slope}, attention_dropout_, state_, d_heads_.view(),
                                        d_src_.view(), d_dst_.view(), d_h_.view());
+  if (value_drop_p_ > 0) dropout_backward<T>(d_h_.view(), value_drop_p_, value_key_, d_h_.view());
   attention::head_dot_backward<T>(h_.view(), att_src_->value.view(), heads, d_src_.view(), d_h_.view(),
                                   att_src_->grad.view());
   attention::head_dot_backward<T>(h_.view(), att_dst_->value.view(), heads, d_dst_.view(), d_h_.view(),

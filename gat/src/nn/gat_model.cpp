@@ -54,6 +54,7 @@ GatModel<T>::GatModel(const GatModelOptions& o) : options_(o) {
     if (o.conv == ConvKind::gat) {
       GATConvOptions c = configure(GATConvOptions{});
       c.residual = o.residual;
+      c.value_dropout = o.value_dropout;
       convs_.push_back(&layers_.add(std::make_unique<GATConv<T>>(c), name));
     } else {
       GAT_REQUIRE(!o.residual, "GatModel: residual connections are available for the gat layer only, not gatv2");

@@ -9,7 +9,8 @@ nlohmann::json to_json(const nn::GatModelOptions& o) {
           {"num_classes", o.num_classes},          {"layers", o.layers},
           {"hidden", o.hidden},                    {"heads", o.heads},
           {"output_heads", o.output_heads},        {"feature_dropout", o.feature_dropout},
-          {"attention_dropout", o.attention_dropout}, {"negative_slope", o.negative_slope},
+          {"attention_dropout", o.attention_dropout}, {"value_dropout", o.value_dropout},
+          {"negative_slope", o.negative_slope},
           {"activation", nn::to_string(o.activation)}, {"add_self_loops", o.add_self_loops},
           {"residual", o.residual},                {"seed", o.seed}};
 }
@@ -38,6 +39,7 @@ nn::GatModelOptions gat_model_options_from_json(const nlohmann::json& j) {
   field("output_heads", o.output_heads);
   field("feature_dropout", o.feature_dropout);
   field("attention_dropout", o.attention_dropout);
+  if (j.contains("value_dropout")) field("value_dropout", o.value_dropout);
   field("negative_slope", o.negative_slope);
   field("add_self_loops", o.add_self_loops);
   field("residual", o.residual);

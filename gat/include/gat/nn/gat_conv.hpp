@@ -29,6 +29,9 @@ struct GATConvOptions {
   double negative_slope = 0.2;
   float dropout = 0.0f;            // on the attention coefficients (PyG's dropout)
   float feature_dropout = 0.0f;    // on the input features (DGL's feat_drop)
+  // On the projected features that are aggregated (not those that are scored), as the reference
+  // GAT implementation does with its input dropout rate.
+  float value_dropout = 0.0f;
   bool add_self_loops = true;      // PyG's rule: drop existing loops, add one per node
   bool bias = true;
   bool residual = false;           // out += x W_res^T ("res.weight")
@@ -73,6 +76,9 @@ class GATConv : public Layer<T> {
   LayerInput<T> dropped_input_;            // after feature dropout
   detail::InputDropout<T> input_dropout_;
   attention::AttentionDropout attention_dropout_;
+  float value_drop_p_ = 0;
+  RandomKey value_key_{};
+  BasicMatrix<T> values_;  // dropped-out h_, when value dropout is on
   BasicMatrix<T> h_, src_score_, dst_score_, heads_out_, out_;
   BasicMatrix<T> residual_;  // x W_res^T in forward, its input gradient in backward
   attention::GraphAttentionState<T> state_;

@@ -27,6 +27,7 @@ struct GatModelOptions {
   std::int64_t output_heads = 1;   // heads of the output layer, averaged
   float feature_dropout = 0.6f;    // dropout on every layer's input
   float attention_dropout = 0.6f;  // dropout on the attention coefficients
+  float value_dropout = 0.0f;      // dropout on the aggregated projected features (gat layer only)
   double negative_slope = 0.2;
   ActivationKind activation = ActivationKind::elu;
   bool add_self_loops = true;
