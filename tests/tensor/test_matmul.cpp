@@ -90,3 +90,25 @@ TEST_CASE("products are bitwise identical with 1 and 2 threads", "[tensor][matmu
     CHECK(std::memcmp(one.data(), two.data(), one.size() * sizeof(float)) == 0);
   }
 }
+
+TEST_CASE("two threads running same-shaped tiles at once do not share oneDNN's scratch memory",
+          "[tensor][matmul][determinism]") {
+  // 2708 rows are ten 256-row tiles of one shape plus a remainder: with 2 threads, the same
+  // cached primitive runs on both at once. It once shared a library scratchpad, so repeated
+  // products came out wrong from the second call on.
+  const auto a = gat_test::random_matrix<float>(2708, 64, 1);
+  const auto b = gat_test::random_matrix<float>(7, 64, 2);
+  Matrix expected(2708, 7), one(2708, 7);
+  gemm_reference<float>(a.view(), Transpose::no, b.view(), Transpose::yes, expected.view());
+  set_num_threads(1);
+  gemm<float>(a.view(), Transpose::no, b.view(), Transpose::yes, one.view());
+  set_num_threads(2);
+  for (int repeat = 0; repeat < 8; ++repeat) {
+    Matrix two(2708, 7);
+    gemm<float>(a.view(), Transpose::no, b.view(), Transpose::yes, two.view());
+    INFO("repeat " << repeat);
+    CHECK(gat_test::normalized_error(two, expected) < 1e-5);
+    CHECK(std::memcmp(one.data(), two.data(), one.size() * sizeof(float)) == 0);
+  }
+  set_num_threads(1);
+}

@@ -1,9 +1,11 @@
 #include "gat/tensor/matmul.hpp"
 
 #include <atomic>
+#include <cstddef>
 #include <mutex>
 #include <tuple>
 #include <unordered_map>
+#include <vector>
 
 #include <omp.h>
 
@@ -59,7 +61,7 @@ struct PrimitiveKeyHash {
 };
 
 struct CachedMatmul {
-  dnnl::memory::desc a_md, b_md, c_md;
+  dnnl::memory::desc a_md, b_md, c_md, scratchpad_md;
   dnnl::matmul primitive;
 };
 
@@ -91,8 +93,12 @@ class MatmulCache {
     const dims b_strides = key.tb ? dims{1, key.ldb} : dims{key.ldb, 1};
     CachedMatmul c{dnnl::memory::desc({key.m, key.k}, dt::f32, a_strides),
                    dnnl::memory::desc({key.k, key.n}, dt::f32, b_strides),
-                   dnnl::memory::desc({key.m, key.n}, dt::f32, dims{key.ldc, 1}), {}};
+                   dnnl::memory::desc({key.m, key.n}, dt::f32, dims{key.ldc, 1}), {}, {}};
     dnnl::primitive_attr attr;
+    // Threads run tiles of the same shape, hence the same primitive, at the same time. With the
+    // library's scratchpad they would share one buffer and corrupt each other's partial sums;
+    // each execution passes a scratchpad of its own thread instead.
+    attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
     if (key.acc) {
       dnnl::post_ops ops;
       ops.append_sum(1.0f);
@@ -101,6 +107,7 @@ class MatmulCache {
     try {
       auto pd = dnnl::matmul::primitive_desc(dnnl::matmul::desc(c.a_md, c.b_md, c.c_md), attr, engine_);
       c.primitive = dnnl::matmul(pd);
+      c.scratchpad_md = pd.scratchpad_desc();
     } catch (const dnnl::error& e) {
       throw InternalError(std::string("oneDNN could not create a matmul for shape ") + std::to_string(key.m) + "x" +
                           std::to_string(key.k) + " * " + std::to_string(key.k) + "x" + std::to_string(key.n) + ": " +
@@ -142,8 +149,14 @@ void gemm_onednn(MatrixView<const float> a, Transpose ta, MatrixView<const float
     dnnl::memory a_mem(mm.a_md, engine, const_cast<float*>(a_tile));
     dnnl::memory b_mem(mm.b_md, engine, const_cast<float*>(b_tile));
     dnnl::memory c_mem(mm.c_md, engine, c.data() + r0 * c.ld() + c0);
+    thread_local std::vector<std::byte> scratchpad;
+    if (scratchpad.size() < mm.scratchpad_md.get_size()) scratchpad.resize(mm.scratchpad_md.get_size());
+    dnnl::memory scratchpad_mem(mm.scratchpad_md, engine, scratchpad.data());
     dnnl::stream stream(engine);
-    mm.primitive.execute(stream, {{DNNL_ARG_SRC, a_mem}, {DNNL_ARG_WEIGHTS, b_mem}, {DNNL_ARG_DST, c_mem}});
+    mm.primitive.execute(stream, {{DNNL_ARG_SRC, a_mem},
+                                  {DNNL_ARG_WEIGHTS, b_mem},
+                                  {DNNL_ARG_DST, c_mem},
+                                  {DNNL_ARG_SCRATCHPAD, scratchpad_mem}});
     stream.wait();
   };
   const int threads = static_cast<int>(std::min<std::int64_t>(num_threads(), tiles));
