@@ -68,7 +68,7 @@ TEST_CASE("OGB reader: a tiny binary dataset loads sparse", "[io][ogb]") {
   CHECK(s.isolated_nodes == 0);
 }
 
-TEST_CASE("OGB reader: non-binary features are dense; plain .csv and CRLF are accepted", "[io][ogb]") {
+TEST_CASE("OGB reader: non-binary features are dense, plain .csv and CRLF are accepted", "[io][ogb]") {
   TempDir tmp("ogb-dense");
   write_tiny_ogb(tmp.path(), "node-feat", "0.5,0,0\r\n0,1,0\r\n0,0,-2e-3\r\n1,1,0\r\n");
   fs::remove(tmp / "raw/edge.csv.gz");
@@ -172,7 +172,7 @@ TEST_CASE("LINQS reader: ids, sorted class names, unknown citations, undirected 
   CHECK_THAT(data_error([&] { read_linqs(tmp.path(), "toy"); }), Catch::Contains("empty"));
 }
 
-TEST_CASE("pickle reader: arrays and dicts of lists; anything else refused with its byte offset", "[io][pickle]") {
+TEST_CASE("pickle reader: arrays and dicts of lists, anything else refused with its byte offset", "[io][pickle]") {
   using namespace std::string_literals;
   // numpy int32 array [[1, 2], [3, -1]] as Python 2 pickles it.
   const std::string array =

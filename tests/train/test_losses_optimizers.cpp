@@ -74,7 +74,7 @@ struct OneParameter : Module<double> {
 };
 }  // namespace
 
-TEST_CASE("Adam's first steps match the formula; L2 is added to the gradient", "[train][optimizer]") {
+TEST_CASE("Adam's first steps match the formula, L2 is added to the gradient", "[train][optimizer]") {
   OneParameter m;
   m.p.value(0, 0) = 1.0;
   m.p.value(0, 1) = -2.0;
@@ -87,7 +87,7 @@ TEST_CASE("Adam's first steps match the formula; L2 is added to the gradient", "
   CHECK(m.p.value(0, 1) == Approx(-2.0 + 0.1));  // g = 0 + 0.5 * -2
 }
 
-TEST_CASE("AdamW decays weights directly; SGD with momentum", "[train][optimizer]") {
+TEST_CASE("AdamW decays weights directly, SGD with momentum", "[train][optimizer]") {
   OneParameter m;
   m.p.value(0, 0) = 1.0;
   auto adamw = make_adamw<double>(m, {.lr = 0.1, .weight_decay = 0.5});

@@ -69,7 +69,7 @@ TEST_CASE("a short training run is bitwise identical with 1 and 2 threads", "[tr
   CHECK(accuracy[0] == accuracy[1]);
 }
 
-TEST_CASE("the same seed gives the same model; another seed another", "[train][determinism]") {
+TEST_CASE("the same seed gives the same model, another seed another", "[train][determinism]") {
   Prepared p = synthetic(600);
   nn::GatModel<float> a(model_options(p.data)), b(model_options(p.data));
   run(p, a, 5, 0);
@@ -82,7 +82,7 @@ TEST_CASE("the same seed gives the same model; another seed another", "[train][d
   CHECK(all_parameters(a) != all_parameters(c));
 }
 
-TEST_CASE("training learns the synthetic citation graph; early stopping restores the kept model", "[train]") {
+TEST_CASE("training learns the synthetic citation graph, early stopping restores the kept model", "[train]") {
   Prepared p = synthetic(2708);
   nn::GatModel<float> model(model_options(p.data));
   std::vector<train::EpochRecord> epochs;
