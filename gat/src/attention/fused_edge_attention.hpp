@@ -19,8 +19,12 @@
 #include "gat/attention/graph_attention.hpp"
 #include "gat/core/random.hpp"
 #include "attention/kernel_util.hpp"
+#include "core/vector_math.hpp"
 
 namespace gat::attention::detail {
+
+using gat::detail::blend;
+using gat::detail::exp_nonpositive;
 
 // The dropout factor of (edge e, head h): 0 when dropped, 1/(1-p) when kept, 1 without dropout.
 // Index e * heads + h, so the factors of one destination row are a contiguous index range;
@@ -60,15 +64,6 @@ struct DropFactor {
   }
 };
 
-// c ? a : b by bit masks (float or double): vectorises where a ?: on floats would not (GCC does
-// not if-convert float selects under -ftrapping-math).
-template <class T>
-inline T blend(bool c, T a, T b) {
-  using U = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
-  const U m = U(0) - static_cast<U>(c);
-  return std::bit_cast<T>(static_cast<U>((std::bit_cast<U>(a) & m) | (std::bit_cast<U>(b) & ~m)));
-}
-
 template <class T>
 T dot(const T* a, const T* b, std::int64_t n) {
   T acc = 0;
@@ -77,31 +72,6 @@ T dot(const T* a, const T* b, std::int64_t n) {
   return acc;
 }
 
-// exp(x) for x <= 0 (softmax weights: score minus the row max). float: Cephes' expf (range
-// reduction by ln 2 in two parts, degree-6 polynomial, 2^n by exponent bits), within 2 ulp of
-// expf, inlined and vectorised by the compiler; below -87 it flushes to 0. Both thread counts
-// run the same code, so results stay thread-count independent. double: std::exp.
-inline float exp_nonpositive(float x) {
-  // Selects by bit masks, not ?: on floats: with -ftrapping-math (the default) GCC does not
-  // if-convert float selects, and the loop would not vectorise. NaN keeps (and propagates).
-  const std::uint32_t keep = 0u - static_cast<std::uint32_t>(!(x < -87.0f));
-  x = std::bit_cast<float>((std::bit_cast<std::uint32_t>(x) & keep) | (std::bit_cast<std::uint32_t>(-87.0f) & ~keep));
-  // round to nearest by adding and subtracting 1.5 * 2^23 (no libm call)
-  const float n = (x * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
-  float r = x - n * 0.693359375f;
-  r = r - n * -2.12194440e-4f;
-  float p = 1.9875691500e-4f;
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  p = p * (r * r) + r + 1.0f;
-  const std::int32_t bits = (static_cast<std::int32_t>(n) + 127) << 23;
-  const float y = p * std::bit_cast<float>(bits);
-  return std::bit_cast<float>(std::bit_cast<std::uint32_t>(y) & keep);  // below -87: 0
-}
-inline double exp_nonpositive(double x) { return std::exp(x); }
 
 template <class T, class Scorer>
 [[gnu::always_inline]] inline void scores_of(const Scorer& sc, std::int64_t i, std::int64_t j, std::int64_t heads, T* out) {
