@@ -51,3 +51,20 @@ TEST_CASE("sparse-dense products agree with dense products", "[tensor][sparse]")
   CHECK(gat_test::normalized_error(w2, w_expected) < 1e-6);
   REQUIRE_THROWS_WITH(spmm(csr, g.view(), c.view()), Catch::Contains("A's columns must equal B's rows"));
 }
+
+TEST_CASE("the 64-column sparse product (8 heads x 8 features) agrees with the dense product", "[tensor][sparse]") {
+  Matrix dense = sparse_random(70, 90, 5);
+  dense(3, 0) = 0;  // a row may also be empty
+  for (std::int64_t c = 0; c < dense.cols(); ++c) dense(7, c) = 0;
+  const CsrMatrix csr = CsrMatrix::from_dense(dense.view());
+  const Matrix b = gat_test::random_matrix<float>(90, 64, 6);
+  Matrix expected = gat_test::random_matrix<float>(70, 64, 7);
+  Matrix c = expected;
+  spmm(csr, b.view(), c.view(), /*accumulate=*/true);
+  gemm_reference<float>(dense.view(), Transpose::no, b.view(), Transpose::no, expected.view(), Accumulate::yes);
+  CHECK(gat_test::normalized_error(c, expected) < 1e-6);
+  spmm(csr, b.view(), c.view());
+  gemm_reference<float>(dense.view(), Transpose::no, b.view(), Transpose::no, expected.view());
+  CHECK(gat_test::normalized_error(c, expected) < 1e-6);
+  for (std::int64_t j = 0; j < 64; ++j) CHECK(c(7, j) == 0.0f);
+}
