@@ -116,6 +116,18 @@ template <std::int64_t kH, class T, class Scorer>
 [[gnu::always_inline]] inline void row_scores(const Scorer& sc, std::int64_t i, const NodeId* sources, std::int64_t e0,
                                               std::int64_t e1, std::int64_t heads_rt, T* s, T* m) {
   const std::int64_t heads = kH ? kH : heads_rt;
+  if constexpr (kH != 0) {
+    // The running max in registers: through m, every edge would wait on the store of the last.
+    T mx[kH];
+    for (std::int64_t h = 0; h < kH; ++h) mx[h] = -std::numeric_limits<T>::infinity();
+    for (std::int64_t e = e0; e < e1; ++e) {
+      T* se = s + (e - e0) * kH;
+      scores_of(sc, i, sources[e], kH, se);
+      for (std::int64_t h = 0; h < kH; ++h) mx[h] = se[h] > mx[h] ? se[h] : mx[h];
+    }
+    for (std::int64_t h = 0; h < kH; ++h) m[h] = mx[h];
+    return;
+  }
   for (std::int64_t h = 0; h < heads; ++h) m[h] = -std::numeric_limits<T>::infinity();
   for (std::int64_t e = e0; e < e1; ++e) {
     T* se = s + (e - e0) * heads;
