@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "gat/nn/activation.hpp"
+#include "layer_check.hpp"
 
 using namespace gat;
 using namespace gat::nn;
@@ -77,5 +78,18 @@ TEST_CASE("float ReLU and LeakyReLU select exactly", "[nn][activation]") {
   for (int i = 0; i < 5; ++i) {
     CHECK(r(0, i) == want_r[i]);
     CHECK(l(0, i) == Approx(want_l[i]));
+  }
+}
+
+TEST_CASE("activations whose output does not show the input's sign keep the input for backward", "[nn][activation]") {
+  // ELU with alpha < 0 and LeakyReLU with a negative slope are positive on both sides of 0, so
+  // backward cannot read x > 0 off f(x): these keep a copy of x. Checked by finite differences.
+  for (const ActivationOptions o : {ActivationOptions{.kind = ActivationKind::elu, .alpha = -0.5},
+                                    ActivationOptions{.kind = ActivationKind::leaky_relu, .negative_slope = -0.3},
+                                    ActivationOptions{.kind = ActivationKind::elu, .alpha = 1.7}}) {
+    Activation<double> act(o);
+    MatrixD x = gat_test::random_matrix<double>(5, 7, 11);
+    INFO("alpha " << o.alpha << " slope " << o.negative_slope);
+    CHECK(gat_test::layer_gradient_error(act, {}, x) < 1e-6);
   }
 }

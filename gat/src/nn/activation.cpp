@@ -39,7 +39,8 @@ void activate(ActivationKind kind, T alpha, T slope, const T* __restrict in, T* 
   }
 }
 
-// d_in = d_out * f'(in); ELU's derivative below zero is alpha * exp(x) = f(x) + alpha.
+// d_in = d_out * f'(x); ELU's derivative below zero is alpha * exp(x) = f(x) + alpha. `in` is x or,
+// where its sign tells the same (sign_from_output), f(x): only in > 0 is read.
 template <class T>
 void activate_backward(ActivationKind kind, T alpha, T slope, const T* __restrict in, const T* __restrict out,
                        const T* __restrict d, T* __restrict di, std::int64_t n) {
@@ -63,20 +64,36 @@ void activate_backward(ActivationKind kind, T alpha, T slope, const T* __restric
   }
 }
 
+// Whether x > 0 can be read off f(x) > 0, so that backward needs only the output (the usual case:
+// ELU with alpha > 0, ReLU, LeakyReLU with a non-negative slope) and forward keeps no copy of x.
+bool sign_from_output(const ActivationOptions& o) {
+  switch (o.kind) {
+    case ActivationKind::elu: return o.alpha > 0;
+    case ActivationKind::leaky_relu: return o.negative_slope >= 0;
+    default: return true;
+  }
+}
+
+std::int64_t row_grain(std::int64_t cols) { return std::max<std::int64_t>(1, kGrain / std::max<std::int64_t>(1, cols)); }
+
 }  // namespace
 
 template <class T>
 LayerInput<T> Activation<T>::forward(const ForwardContext&, const LayerInput<T>& x) {
   GAT_REQUIRE(!x.is_sparse(), "activation: sparse input is not supported; apply a projection first");
   if (options_.kind == ActivationKind::identity) return x;
-  in_.assign(x.dense);
-  out_.resize_uninitialized(x.rows(), x.cols());
+  const MatrixView<const T> in = x.dense;
+  if (sign_from_output(options_))
+    in_.resize(0, 0);
+  else
+    in_.assign(in);
+  out_.resize_uninitialized(in.rows(), in.cols());
   const T alpha = static_cast<T>(options_.alpha), slope = static_cast<T>(options_.negative_slope);
   const ActivationKind kind = options_.kind;
-  const T* in = in_.data();
-  T* out = out_.data();
-  parallel_for(in_.size(), kGrain, [&](std::int64_t b, std::int64_t e) {
-    activate(kind, alpha, slope, in + b, out + b, e - b);
+  const std::int64_t cols = in.cols();
+  // Rows one at a time: the input may be a strided view.
+  parallel_for(in.rows(), row_grain(cols), [&](std::int64_t b, std::int64_t e) {
+    for (std::int64_t r = b; r < e; ++r) activate(kind, alpha, slope, in.row_ptr(r), out_.row_ptr(r), cols);
   });
   return LayerInput<T>::of(out_.view());
 }
@@ -85,19 +102,18 @@ template <class T>
 MatrixView<const T> Activation<T>::backward(const ForwardContext&, MatrixView<const T> d_out, bool want_input_grad) {
   if (!want_input_grad) return {};
   if (options_.kind == ActivationKind::identity) return d_out;
-  GAT_REQUIRE(d_out.rows() == in_.rows() && d_out.cols() == in_.cols(), "activation backward: gradient is ",
-              d_out.rows(), "x", d_out.cols(), " but the last input was ", in_.rows(), "x", in_.cols());
-  d_in_.resize_uninitialized(in_.rows(), in_.cols());
+  GAT_REQUIRE(d_out.rows() == out_.rows() && d_out.cols() == out_.cols(), "activation backward: gradient is ",
+              d_out.rows(), "x", d_out.cols(), " but the last output was ", out_.rows(), "x", out_.cols());
+  d_in_.resize_uninitialized(out_.rows(), out_.cols());
   const T alpha = static_cast<T>(options_.alpha), slope = static_cast<T>(options_.negative_slope);
   const ActivationKind kind = options_.kind;
-  const std::int64_t cols = in_.cols();
-  // Rows one at a time: d_out may be a strided view; in_, out_ and d_in_ are contiguous.
-  parallel_for(in_.rows(), std::max<std::int64_t>(1, kGrain / std::max<std::int64_t>(1, cols)),
-               [&](std::int64_t b, std::int64_t e) {
-                 for (std::int64_t r = b; r < e; ++r)
-                   activate_backward(kind, alpha, slope, in_.row_ptr(r), out_.row_ptr(r), d_out.row_ptr(r),
-                                     d_in_.row_ptr(r), cols);
-               });
+  const std::int64_t cols = out_.cols();
+  const BasicMatrix<T>& sign_source = in_.size() > 0 ? in_ : out_;
+  parallel_for(out_.rows(), row_grain(cols), [&](std::int64_t b, std::int64_t e) {
+    for (std::int64_t r = b; r < e; ++r)
+      activate_backward(kind, alpha, slope, sign_source.row_ptr(r), out_.row_ptr(r), d_out.row_ptr(r),
+                        d_in_.row_ptr(r), cols);
+  });
   return d_in_.view();
 }
 
