@@ -117,3 +117,16 @@ TEST_CASE("inconsistent tasks are refused", "[train]") {
                                           p.data.test};
   REQUIRE_THROWS_WITH(train::train_node_classifier(model, bad, {}), Catch::Contains("node 5 has label 99"));
 }
+
+TEST_CASE("a diverging run stops with an error naming the epoch and the learning rate", "[train]") {
+  Prepared p = synthetic(300);
+  nn::GatModel<float> model(model_options(p.data));
+  train::TrainOptions o;
+  o.max_epochs = 50;
+  o.lr = 1e30;  // the first Adam step moves every weight by ~1e30: logits overflow
+  const train::NodeClassificationTask task{&p.graph, &p.data.features, p.data.labels, p.data.train, p.data.valid,
+                                           p.data.test};
+  REQUIRE_THROWS_WITH(train::train_node_classifier(model, task, o),
+                      Catch::Contains("training diverged") && Catch::Contains("at epoch") &&
+                          Catch::Contains("lower the learning rate"));
+}

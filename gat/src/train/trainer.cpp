@@ -1,6 +1,7 @@
 #include "gat/train/trainer.hpp"
 
 #include <chrono>
+#include <cmath>
 #include <limits>
 #include <memory>
 
@@ -83,6 +84,10 @@ TrainResult train_node_classifier(nn::GatModel<float>& model, const NodeClassifi
     const nn::ForwardContext ctx{task.graph, RandomKey{options.seed, static_cast<std::uint64_t>(epoch)}};
     const auto logits = model.forward(ctx, input).dense;
     rec.train_loss = softmax_cross_entropy(logits, task.labels, task.train, &d_logits);
+    // A non-finite loss makes every later step NaN: stop with the cause instead of training on.
+    GAT_REQUIRE(std::isfinite(rec.train_loss), "training diverged: the training loss is ", rec.train_loss,
+                " at epoch ", epoch, "; lower the learning rate (lr = ", options.lr,
+                ") or check the features for huge or non-finite values");
     rec.train_accuracy = accuracy(logits, task.labels, task.train);
     optimizer->zero_grad();
     model.backward(ctx, d_logits.view(), false);
