@@ -86,6 +86,36 @@ TEST_CASE("fused GAT attention equals the unfused composition", "[attention][gra
   }
 }
 
+TEST_CASE("fused GAT attention on a graph beyond the cache (prefetching path) equals the reference",
+          "[attention][graph]") {
+  // 9000 nodes x 8 heads x 8 features: the gathered rows exceed the kernels' prefetch threshold
+  // (2 MiB) in float and in double, and the compiled 8 x 8 instance runs.
+  const std::int64_t n = 9000, heads = 8, F = 8;
+  const Graph g = attn_test::random_graph(n, 6 * n, 31, /*isolated=*/17);
+  auto src = random_matrix<double>(n, heads, 32, 2.0), dst = random_matrix<double>(n, heads, 33, 2.0);
+  auto values = random_matrix<double>(n, heads * F, 34);
+  auto d_out = random_matrix<double>(n, heads * F, 35);
+  const AttentionDropout drop{0.3f, RandomKey{9, 2}};
+  const ConcatScore cs{0.2};
+  MatrixD out(n, heads * F), d_src(n, heads), d_dst(n, heads), d_values(n, heads * F);
+  GraphAttentionState<double> st;
+  gat_attention_forward<double>(g, src.view(), dst.view(), values.view(), heads, cs, drop, out.view(), st);
+  gat_attention_backward<double>(g, src.view(), dst.view(), values.view(), heads, cs, drop, st, d_out.view(),
+                                 d_src.view(), d_dst.view(), d_values.view());
+  MatrixD scores(g.num_edges(), heads);
+  edge_scores_concat<double>(g, src.view(), dst.view(), heads, cs, scores.view());
+  Reference ref;
+  ref.forward(g, scores, values, drop);
+  MatrixD r_values, r_src(n, heads), r_dst(n, heads);
+  const MatrixD d_scores = ref.backward(g, values, drop, d_out, r_values);
+  edge_scores_concat_backward<double>(g, src.view(), dst.view(), heads, cs, d_scores.view(), r_src.view(),
+                                      r_dst.view());
+  CHECK(normalized_error(out, ref.out) < kFusedTol);
+  CHECK(normalized_error(d_values, r_values) < kFusedTol);
+  CHECK(normalized_error(d_src, r_src) < kFusedTol);
+  CHECK(normalized_error(d_dst, r_dst) < kFusedTol);
+}
+
 TEST_CASE("fused additive (GATv2) attention equals the unfused composition", "[attention][graph]") {
   const std::int64_t n = 19, heads = 2, F = 3;
   const Graph g = attn_test::random_graph(n, 70, 11, 0);
@@ -347,8 +377,9 @@ TEST_CASE("dropout is a pure function of the key", "[attention][graph]") {
 }
 
 TEST_CASE("graph attention is bitwise identical for 1 and 2 threads", "[attention][graph][threads]") {
-  const std::int64_t n = 5000, heads = 4, F = 8;
-  const Graph g = attn_test::random_graph(n, 80000, 91, 17);
+  // 20000 x 32 floats: beyond the kernels' prefetch threshold (2 MiB), so that path runs too.
+  const std::int64_t n = 20000, heads = 4, F = 8;
+  const Graph g = attn_test::random_graph(n, 320000, 91, 17);
   auto src = random_matrix<float>(n, heads, 92), dst = random_matrix<float>(n, heads, 93);
   auto q = random_matrix<float>(n, heads * F, 94), k = random_matrix<float>(n, heads * F, 95);
   auto v = random_matrix<float>(1, heads * F, 96);
