@@ -610,3 +610,23 @@ TEST_CASE("fused versus unfused timing", "[.][perf]") {
             << ": fused forward " << fwd << " ms, fused backward " << bwd << " ms, unfused forward " << unfused
             << " ms");
 }
+
+TEST_CASE("head_dot in float agrees with a plain double loop, for the 8 x 8 kernel and other shapes",
+          "[attention][graph]") {
+  for (const auto& [heads, F] : {std::pair<std::int64_t, std::int64_t>{8, 8}, {1, 7}, {3, 8}, {2, 5}}) {
+    const std::int64_t n = 1500;  // more than one parallel chunk (1024 rows)
+    const Matrix x = random_matrix<float>(n, heads * F, 61), a = random_matrix<float>(1, heads * F, 62);
+    Matrix out(n, heads);
+    head_dot<float>(x.view(), a.view(), heads, out.view());
+    MatrixD want(n, heads), got(n, heads);
+    for (std::int64_t r = 0; r < n; ++r)
+      for (std::int64_t h = 0; h < heads; ++h) {
+        double sum = 0;
+        for (std::int64_t f = 0; f < F; ++f) sum += double(x(r, h * F + f)) * double(a(0, h * F + f));
+        want(r, h) = sum;
+        got(r, h) = out(r, h);
+      }
+    INFO("heads " << heads << " F " << F);
+    CHECK(normalized_error(got, want) < 1e-6);
+  }
+}

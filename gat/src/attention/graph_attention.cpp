@@ -3,6 +3,8 @@
 // the score gradient back to the destination-side inputs (row i) or the source-side ones (row j).
 #include "gat/attention/graph_attention.hpp"
 
+#include <type_traits>
+
 #include <algorithm>
 #include <cmath>
 #include <vector>
@@ -210,6 +212,46 @@ void gat_attention_weights(const Graph& g, MatrixView<const T> src_score, Matrix
   detail::fused_weights(g, sc, heads, weights);
 }
 
+namespace {
+
+typedef float v8f __attribute__((vector_size(32)));
+
+// (sum(a[0..1]), sum(b[0..1]), sum(a[2..3]), sum(b[2..3]), ...): one level of a pairwise tree.
+inline v8f pair_sums(v8f a, v8f b) {
+  typedef int v8i __attribute__((vector_size(32)));
+  return __builtin_shuffle(a, b, v8i{0, 8, 2, 10, 4, 12, 6, 14}) + __builtin_shuffle(a, b, v8i{1, 9, 3, 11, 5, 13, 7, 15});
+}
+
+// The paper's 8 heads x 8 features: out[n, h] = <x[n, h, :], a[h, :]> for all 8 heads at once. The
+// eight products are summed by a shuffle tree into one vector, ((f0+f1)+(f2+f3))+((f4+f5)+(f6+f7))
+// per head, instead of eight horizontal reductions (13% of a Cora epoch before).
+void head_dot_8x8(MatrixView<const float> x, const float* a, MatrixView<float> out, std::int64_t begin,
+                  std::int64_t end) {
+  typedef int v8i __attribute__((vector_size(32)));
+  v8f av[8];
+  for (int h = 0; h < 8; ++h) __builtin_memcpy(&av[h], a + 8 * h, sizeof(v8f));
+  for (std::int64_t n = begin; n < end; ++n) {
+    const float* xr = x.row_ptr(n);
+    v8f p[8];
+    for (int h = 0; h < 8; ++h) {
+      __builtin_memcpy(&p[h], xr + 8 * h, sizeof(v8f));
+      p[h] *= av[h];
+    }
+    const v8f q0 = pair_sums(p[0], p[1]), q1 = pair_sums(p[2], p[3]);
+    const v8f q2 = pair_sums(p[4], p[5]), q3 = pair_sums(p[6], p[7]);
+    // (h0, h1, h2, h3 | h0, h1, h2, h3) partial sums of features 0-3 and 4-7, likewise h4..h7
+    const v8f r0 = __builtin_shuffle(q0, q1, v8i{0, 1, 8, 9, 4, 5, 12, 13}) +
+                   __builtin_shuffle(q0, q1, v8i{2, 3, 10, 11, 6, 7, 14, 15});
+    const v8f r1 = __builtin_shuffle(q2, q3, v8i{0, 1, 8, 9, 4, 5, 12, 13}) +
+                   __builtin_shuffle(q2, q3, v8i{2, 3, 10, 11, 6, 7, 14, 15});
+    const v8f sums = __builtin_shuffle(r0, r1, v8i{0, 1, 2, 3, 8, 9, 10, 11}) +
+                     __builtin_shuffle(r0, r1, v8i{4, 5, 6, 7, 12, 13, 14, 15});
+    __builtin_memcpy(out.row_ptr(n), &sums, sizeof(v8f));
+  }
+}
+
+}  // namespace
+
 template <class T>
 void head_dot(MatrixView<const T> x, MatrixView<const T> a, std::int64_t heads, MatrixView<T> out) {
   constexpr const char* fn = "head_dot";
@@ -218,7 +260,13 @@ void head_dot(MatrixView<const T> x, MatrixView<const T> a, std::int64_t heads, 
   require_shape(fn, "a", a, 1, x.cols());
   require_shape(fn, "out", MatrixView<const T>(out), x.rows(), heads);
   detail::for_range(x.rows(), 1024, [&](std::int64_t begin, std::int64_t end) {
-    if (F == 8) {  // the paper's shape: a fixed-length dot the compiler unrolls
+    if constexpr (std::is_same_v<T, float>) {
+      if (F == 8 && heads == 8) {
+        head_dot_8x8(x, a.row_ptr(0), out, begin, end);
+        return;
+      }
+    }
+    if (F == 8) {  // a fixed-length dot the compiler unrolls
       for (std::int64_t n = begin; n < end; ++n)
         for (std::int64_t h = 0; h < heads; ++h) out(n, h) = detail::dot(x.row_ptr(n) + h * 8, a.row_ptr(0) + h * 8, 8);
       return;
@@ -255,15 +303,23 @@ void head_dot_backward(MatrixView<const T> x, MatrixView<const T> a, std::int64_
   detail::for_range(x.cols(), 16, [&](std::int64_t begin, std::int64_t end) {
     std::vector<T> acc(static_cast<std::size_t>(end - begin), T(0));
     T* ac = acc.data() - begin;
+    // the block's columns cut at head boundaries, once (not a division per row and head)
+    struct Segment {
+      std::int64_t begin, end, head;
+    };
+    std::vector<Segment> segments;
+    for (std::int64_t c = begin; c < end;) {
+      const std::int64_t h = c / F, c_end = std::min(end, (h + 1) * F);
+      segments.push_back({c, c_end, h});
+      c = c_end;
+    }
     for (std::int64_t n = 0; n < x.rows(); ++n) {
       const T* xr = x.row_ptr(n);
       const T* dr = d_out.row_ptr(n);
-      for (std::int64_t c = begin; c < end;) {  // one head's columns at a time
-        const std::int64_t h = c / F, c_end = std::min(end, (h + 1) * F);
-        const T g = dr[h];
+      for (const Segment& sg : segments) {
+        const T g = dr[sg.head];
 #pragma omp simd
-        for (std::int64_t k = c; k < c_end; ++k) ac[k] += g * xr[k];
-        c = c_end;
+        for (std::int64_t k = sg.begin; k < sg.end; ++k) ac[k] += g * xr[k];
       }
     }
     for (std::int64_t c = begin; c < end; ++c) da(0, c) += acc[c - begin];
