@@ -2,6 +2,7 @@
 
 #include "gat/core/error.hpp"
 #include "gat/tensor/matmul.hpp"
+#include "gat/tensor/features.hpp"
 #include "gat/tensor/sparse_matmul.hpp"
 #include "support/test_support.hpp"
 
@@ -67,4 +68,24 @@ TEST_CASE("the 64-column sparse product (8 heads x 8 features) agrees with the d
   gemm_reference<float>(dense.view(), Transpose::no, b.view(), Transpose::no, expected.view());
   CHECK(gat_test::normalized_error(c, expected) < 1e-6);
   for (std::int64_t j = 0; j < 64; ++j) CHECK(c(7, j) == 0.0f);
+}
+
+TEST_CASE("features become CSR only below the density asked for, with the same values", "[tensor][sparse]") {
+  const Matrix dense = sparse_random(40, 30, 8);
+  Features f{dense};
+  const double density = f.density();
+  REQUIRE(density > 0.05);
+  REQUIRE(density < 0.9);
+  CHECK_FALSE(f.sparsify(density / 2));  // denser than asked: stays dense
+  CHECK_FALSE(f.is_sparse());
+  CHECK(f.sparsify(density));
+  REQUIRE(f.is_sparse());
+  CHECK(f.nnz() == static_cast<std::int64_t>(density * 40 * 30 + 0.5));
+  CHECK(gat_test::normalized_error(f.to_dense(), dense) == 0.0);
+  CHECK_FALSE(f.sparsify(1.0));  // already sparse
+  // row normalisation gives the same rows either way
+  Features d{dense};
+  d.normalize_rows();
+  f.normalize_rows();
+  CHECK(gat_test::normalized_error(f.to_dense(), d.to_dense()) == 0.0);
 }

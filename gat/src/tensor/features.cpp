@@ -19,6 +19,14 @@ double BasicFeatures<T>::density() const noexcept {
 }
 
 template <class T>
+bool BasicFeatures<T>::sparsify(double max_density) {
+  if (is_sparse() || density() > max_density) return false;
+  BasicCsrMatrix<T> csr = BasicCsrMatrix<T>::from_dense(dense().view());
+  data_ = std::move(csr);
+  return true;
+}
+
+template <class T>
 void BasicFeatures<T>::normalize_rows() {
   auto scale = [](T* values, std::int64_t n) {
     T sum = 0;

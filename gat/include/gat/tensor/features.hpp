@@ -27,6 +27,10 @@ class BasicFeatures {
   BasicCsrMatrix<T>& sparse() { return std::get<BasicCsrMatrix<T>>(data_); }
   BasicMatrix<T> to_dense() const { return is_sparse() ? sparse().to_dense() : dense(); }
 
+  // Stores dense features as CSR when at most `max_density` of their entries are nonzero
+  // (Pubmed's TF-IDF rows: 10%), so that the first projection is a sparse product: 10x fewer
+  // multiplications there. The values are unchanged. Returns whether it converted.
+  bool sparsify(double max_density);
   // Scales each row to sum to 1 (the GAT preprocessing); all-zero rows stay zero.
   void normalize_rows();
   // Throws InvalidArgument naming the first NaN or infinite value.
