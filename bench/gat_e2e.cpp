@@ -2,14 +2,23 @@
 // the validation evaluation, as the trainer times it) and of a full-graph inference, and the peak
 // RSS, for the GAT paper's model (8 heads x 8 features, 2 layers, dropout 0.6) on Cora, Citeseer
 // and Pubmed (when the data is found: $GAT_DATA, else ../shared/datasets) and on synthetic
-// citation graphs with 128 features. Prints one line per case and, with --json FILE, writes them.
+// citation graphs (gat::io::make_synthetic_citation) with 128 features. Prints one line per case and,
+// with --json FILE, writes them.
 //
-//   gat_e2e [--threads N] [--epochs E] [--datasets cora,citeseer,pubmed] [--synthetic 10000,100000]
-//           [--json out.json]
+//   gat_e2e [--threads N] [--epochs E] [--inference-runs R] [--datasets cora,citeseer,pubmed]
+//           [--synthetic 10000,100000] [--in-degree D] [--features F] [--dense-features] [--json out.json]
+//
+// --in-degree D: synthetic graphs with about D incoming edges per node (self-loops not counted; the
+// model adds one per node). The generator's average_degree counts directed edges before duplicates
+// are merged, so it is calibrated: generate, measure edges / nodes, rescale, generate again (at most
+// three times, until within 1%). Without it the generator's Cora-like default (3.9) is used.
+// --dense-features: the synthetic graphs' features as a dense matrix (as the PyTorch reference has
+// them), instead of the generator's sparse bag-of-words.
 #include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -38,6 +47,22 @@ long peak_rss_kb() {
   return u.ru_maxrss;
 }
 
+// VmRSS or VmHWM (peak since start or since the last reset_peak_rss) from /proc/self/status, in kB.
+long proc_status_kb(const std::string& key) {
+  std::ifstream in("/proc/self/status");
+  for (std::string line; std::getline(in, line);)
+    if (line.compare(0, key.size() + 1, key + ":") == 0) return std::stol(line.substr(key.size() + 1));
+  return -1;
+}
+
+// Resets VmHWM to the current RSS (Linux >= 4.0), so that the peak of the training phase can be
+// told from the peak of loading or generating the data. False when not supported.
+bool reset_peak_rss() {
+  std::ofstream out("/proc/self/clear_refs");
+  out << "5" << std::flush;
+  return static_cast<bool>(out);
+}
+
 std::vector<std::string> split(const std::string& s) {
   std::vector<std::string> out;
   std::stringstream in(s);
@@ -46,8 +71,11 @@ std::vector<std::string> split(const std::string& s) {
   return out;
 }
 
-nlohmann::json run_case(const std::string& name, gat::io::Dataset& data, int threads, std::int64_t epochs) {
+nlohmann::json run_case(const std::string& name, gat::io::Dataset& data, int threads, std::int64_t epochs,
+                        int inference_runs, double setup_s) {
   gat::set_num_threads(threads);
+  const long setup_peak_kb = proc_status_kb("VmHWM"), setup_rss_kb = proc_status_kb("VmRSS");
+  const bool phase_peak = reset_peak_rss();
   data.features.normalize_rows();
   const gat::Graph graph = gat::Graph::from_edges(data.edges);
   gat::nn::GatModelOptions mo;
@@ -65,7 +93,7 @@ nlohmann::json run_case(const std::string& name, gat::io::Dataset& data, int thr
   const auto result = gat::train::train_node_classifier(model, task, to);
   if (epoch_s.size() > 2) epoch_s.erase(epoch_s.begin(), epoch_s.begin() + 2);  // warm-up
   std::vector<double> infer_s;
-  for (int r = 0; r < 7; ++r) {
+  for (int r = 0; r < inference_runs; ++r) {
     const auto t0 = Clock::now();
     const gat::Matrix logits = gat::train::predict_logits(model, graph, data.features);
     infer_s.push_back(std::chrono::duration<double>(Clock::now() - t0).count());
@@ -74,26 +102,64 @@ nlohmann::json run_case(const std::string& name, gat::io::Dataset& data, int thr
   nlohmann::json j{{"case", name},
                    {"nodes", graph.num_nodes()},
                    {"edges", graph.num_edges()},
+                   {"edges_with_self_loops", graph.num_edges() + graph.num_nodes()},
+                   {"in_degree", static_cast<double>(graph.num_edges()) / static_cast<double>(graph.num_nodes())},
                    {"features", data.features.cols()},
+                   {"sparse_features", data.features.is_sparse()},
                    {"threads", threads},
                    {"epochs", epochs},
+                   {"inference_runs", inference_runs},
+                   {"setup_s", setup_s},
+                   {"epoch_ms", epoch_s},
                    {"epoch_ms_median", 1e3 * median(epoch_s)},
                    {"inference_ms_median", 1e3 * median(infer_s)},
                    {"peak_rss_mb", static_cast<double>(peak_rss_kb()) / 1024.0},
+                   {"setup_peak_rss_mb", static_cast<double>(setup_peak_kb) / 1024.0},
+                   {"setup_end_rss_mb", static_cast<double>(setup_rss_kb) / 1024.0},
+                   {"run_peak_rss_mb", phase_peak ? static_cast<double>(proc_status_kb("VmHWM")) / 1024.0 : -1.0},
                    {"test_accuracy", result.test_accuracy}};
-  std::cout << name << "  nodes " << graph.num_nodes() << "  edges " << graph.num_edges() << "  threads " << threads
+  for (auto& v : j["epoch_ms"]) v = 1e3 * v.get<double>();
+  std::cout << name << "  nodes " << graph.num_nodes() << "  edges " << graph.num_edges() << " (in-degree "
+            << j["in_degree"].get<double>() << ", + self-loops)  features " << data.features.cols()
+            << (data.features.is_sparse() ? " sparse" : " dense") << "  threads " << threads
             << "  epoch " << j["epoch_ms_median"].get<double>() << " ms  inference "
             << j["inference_ms_median"].get<double>() << " ms  peak RSS " << j["peak_rss_mb"].get<double>()
-            << " MB  test acc " << result.test_accuracy << std::endl;
+            << " MB (loading/generating the data " << j["setup_peak_rss_mb"].get<double>() << " MB, training and inference "
+            << j["run_peak_rss_mb"].get<double>() << " MB)  test acc " << result.test_accuracy << std::endl;
   return j;
+}
+
+// A synthetic citation graph with `nodes` nodes and, when in_degree > 0, about in_degree stored
+// (directed, deduplicated, no self-loop) edges per node.
+gat::io::Dataset synthetic(std::int64_t nodes, std::int64_t features, double in_degree) {
+  gat::io::SyntheticCitationOptions so;
+  so.nodes = nodes;
+  so.features = features;
+  if (in_degree <= 0) return gat::io::make_synthetic_citation(so);
+  so.average_degree = in_degree;
+  gat::io::Dataset data;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    data = gat::io::make_synthetic_citation(so);
+    const double got = static_cast<double>(data.edges.source.size()) / static_cast<double>(nodes);
+    std::cout << "synthetic-" << nodes << ": average_degree " << so.average_degree << " gave " << data.edges.source.size()
+              << " edges, in-degree " << got << std::endl;
+    if (got <= 0 || std::abs(got - in_degree) <= 0.01 * in_degree) break;
+    so.average_degree = std::min(1e4, so.average_degree * in_degree / got);
+  }
+  return data;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  int threads = 1;
-  std::int64_t epochs = 50;
-  std::string datasets = "cora,citeseer,pubmed", synthetic = "10000,100000", json_path;
+  int threads = 1, inference_runs = 7;
+  std::int64_t epochs = 50, features = 128;
+  double in_degree = 0;
+  bool dense_features = false;
+  std::string datasets = "cora,citeseer,pubmed", synthetic_sizes = "10000,100000", json_path;
+  const char* usage =
+      "usage: gat_e2e [--threads N] [--epochs E] [--inference-runs R] [--datasets cora,citeseer,pubmed]\n"
+      "               [--synthetic 10000,100000] [--in-degree D] [--features F] [--dense-features] [--json FILE]\n";
   for (int a = 1; a < argc; ++a) {
     const std::string arg = argv[a];
     auto next = [&]() -> std::string {
@@ -103,36 +169,53 @@ int main(int argc, char** argv) {
       }
       return argv[++a];
     };
-    if (arg == "--threads") threads = std::stoi(next());
-    else if (arg == "--epochs") epochs = std::stoll(next());
-    else if (arg == "--datasets") datasets = next();
-    else if (arg == "--synthetic") synthetic = next();
-    else if (arg == "--json") json_path = next();
-    else {
-      std::cerr << "usage: gat_e2e [--threads N] [--epochs E] [--datasets cora,citeseer,pubmed] "
-                   "[--synthetic 10000,100000] [--json FILE]\n";
+    try {
+      if (arg == "--threads") threads = std::stoi(next());
+      else if (arg == "--epochs") epochs = std::stoll(next());
+      else if (arg == "--inference-runs") inference_runs = std::stoi(next());
+      else if (arg == "--datasets") datasets = next();
+      else if (arg == "--synthetic") synthetic_sizes = next();
+      else if (arg == "--in-degree") in_degree = std::stod(next());
+      else if (arg == "--features") features = std::stoll(next());
+      else if (arg == "--dense-features") dense_features = true;
+      else if (arg == "--json") json_path = next();
+      else if (arg == "--help" || arg == "-h") {
+        std::cout << usage;
+        return 0;
+      } else {
+        std::cerr << "gat_e2e: unknown option " << arg << "\n" << usage;
+        return 1;
+      }
+    } catch (const std::logic_error&) {
+      std::cerr << "gat_e2e: bad value for " << arg << "\n" << usage;
       return 1;
     }
+  }
+  if (threads < 1 || epochs < 1 || inference_runs < 1 || features < 1 || in_degree < 0) {
+    std::cerr << "gat_e2e: --threads, --epochs, --inference-runs and --features must be >= 1, --in-degree >= 0\n";
+    return 1;
   }
   const char* env = std::getenv("GAT_DATA");
   const std::filesystem::path root = env && *env ? std::filesystem::path(env) : std::filesystem::path("../shared/datasets");
   nlohmann::json all = nlohmann::json::array();
   for (const std::string& name : split(datasets)) {
     gat::io::Dataset data;
+    const auto t0 = Clock::now();
     try {
       data = gat::io::load_dataset({.name_or_path = name, .data_root = root});
     } catch (const std::exception& e) {
       std::cout << name << ": skipped, dataset not found under " << root << " (set GAT_DATA): " << e.what() << "\n";
       continue;
     }
-    all.push_back(run_case(name, data, threads, epochs));
+    const double setup_s = std::chrono::duration<double>(Clock::now() - t0).count();
+    all.push_back(run_case(name, data, threads, epochs, inference_runs, setup_s));
   }
-  for (const std::string& n : split(synthetic)) {
-    gat::io::SyntheticCitationOptions so;
-    so.nodes = std::stoll(n);
-    so.features = 128;
-    gat::io::Dataset data = gat::io::make_synthetic_citation(so);
-    all.push_back(run_case("synthetic-" + n, data, threads, epochs));
+  for (const std::string& n : split(synthetic_sizes)) {
+    const auto t0 = Clock::now();
+    gat::io::Dataset data = synthetic(std::stoll(n), features, in_degree);
+    if (dense_features) data.features = gat::Features(data.features.to_dense());
+    const double setup_s = std::chrono::duration<double>(Clock::now() - t0).count();
+    all.push_back(run_case("synthetic-" + n, data, threads, epochs, inference_runs, setup_s));
   }
   if (!json_path.empty()) std::ofstream(json_path) << all.dump(2) << "\n";
   return 0;

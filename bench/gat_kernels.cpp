@@ -1,22 +1,65 @@
 // Google Benchmark micro-benchmarks of the kernels behind a GAT training step, on a Cora-sized
 // synthetic citation graph (2708 nodes, ~13k edges with self-loops) and, for the edge kernels, a
-// 100k-node one: fused forward and backward attention (8 heads x 8 features, dropout 0.6), the
-// unfused reference forward (scores, edge softmax, dropout, aggregate), the projection with sparse
-// (bag-of-words) and dense input, a whole GATConv layer forward + backward, and the Adam step.
+// large one (default 100k nodes with the generator's Cora-like degree): fused forward and backward
+// attention (8 heads x 8 features, dropout 0.6), the unfused reference forward (scores, edge softmax,
+// dropout, aggregate), the projection with sparse (bag-of-words) and dense input, a whole GATConv
+// layer forward + backward, and the Adam step.
 // Run with --benchmark_min_time=0.2 (or more) and gat's thread count from GAT_THREADS (default 1).
-// Counters: edges/s ("edges") and bytes/s of the compulsory traffic ("bytes", see docs/performance.md).
+// Counters: edges/s ("edges"), bytes/s of the per-edge traffic model ("bytes", see fused_bytes and
+// docs/performance.md) and that rate as a fraction of the STREAM triad bandwidth ("of_triad").
+//
+// Own options (before Google Benchmark's):
+//   --large-nodes N        nodes of the large graph (default 100000)
+//   --large-in-degree D    its incoming edges per node, self-loops not counted (default: the
+//                          generator's Cora-like 3.9 before merging duplicates); calibrated as in gat_e2e
+//   --triad-gbs X          the triad bandwidth to divide by, in GB/s (10^9 B/s); default: measured here
+//                          before the benchmarks, 256 MB arrays, GAT_THREADS threads, best of 10
+//   e.g. GAT_THREADS=1 gat_bench_kernels --large-nodes 1000000 --large-in-degree 16 --benchmark_filter=Fused
 #include <benchmark/benchmark.h>
+#include <omp.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <map>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include <gat/gat.hpp>
 
 namespace {
 
 constexpr std::int64_t kHeads = 8, kF = 8;
+
+std::int64_t g_large_nodes = 100000;
+double g_large_in_degree = 0;  // 0: generator default
+double g_triad_bytes_per_s = 0;
+
+int bench_threads() {
+  const char* t = std::getenv("GAT_THREADS");
+  return t ? std::max(1, std::atoi(t)) : 1;
+}
+
+// STREAM triad a = b + s * c on three 256 MB-total double arrays (as gat_stream), best of reps.
+double measure_triad(int threads, int reps = 10) {
+  const std::size_t n = 256ull * 1024 * 1024 / (3 * sizeof(double));
+  std::vector<double> a(n), b(n), c(n);
+#pragma omp parallel for num_threads(threads) schedule(static)
+  for (std::size_t i = 0; i < n; ++i) a[i] = 1.0, b[i] = 2.0, c[i] = 0.5;
+  double best = 1e30;
+  for (int r = 0; r < reps; ++r) {
+    const auto t0 = std::chrono::steady_clock::now();
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (std::size_t i = 0; i < n; ++i) a[i] = b[i] + 3.0 * c[i];
+    best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  }
+  if (a[n / 2] != 3.5) std::abort();
+  return 3.0 * 8 * static_cast<double>(n) / best;
+}
 
 struct GraphCase {
   gat::io::Dataset data;
@@ -29,16 +72,30 @@ void fill(gat::Matrix& m, std::uint64_t stream) {
   for (std::int64_t i = 0; i < m.size(); ++i) m.data()[i] = key.uniform(static_cast<std::uint64_t>(i)) - 0.5f;
 }
 
+// The synthetic citation graph (Cora's features); with in_degree > 0 about that many stored
+// incoming edges per node (average_degree rescaled from the measured count, at most 3 tries).
+gat::io::Dataset make_graph(std::int64_t nodes, double in_degree) {
+  gat::io::SyntheticCitationOptions o;
+  o.nodes = nodes;
+  if (in_degree <= 0) return gat::io::make_synthetic_citation(o);
+  o.average_degree = in_degree;
+  gat::io::Dataset d;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    d = gat::io::make_synthetic_citation(o);
+    const double got = static_cast<double>(d.edges.source.size()) / static_cast<double>(nodes);
+    if (got <= 0 || std::abs(got - in_degree) <= 0.01 * in_degree) break;
+    o.average_degree = std::min(1e4, o.average_degree * in_degree / got);
+  }
+  return d;
+}
+
 const GraphCase& graph_case(std::int64_t nodes) {
-  static std::unique_ptr<GraphCase> cached[2];
-  auto& slot = cached[nodes > 2708 ? 1 : 0];
+  static std::map<std::int64_t, std::unique_ptr<GraphCase>> cached;
+  auto& slot = cached[nodes];
   if (!slot) {
-    const char* t = std::getenv("GAT_THREADS");
-    gat::set_num_threads(t ? std::atoi(t) : 1);
+    gat::set_num_threads(bench_threads());
     slot = std::make_unique<GraphCase>();
-    gat::io::SyntheticCitationOptions o;
-    o.nodes = nodes;
-    slot->data = gat::io::make_synthetic_citation(o);
+    slot->data = make_graph(nodes, nodes == g_large_nodes && nodes != 2708 ? g_large_in_degree : 0);
     slot->data.features.normalize_rows();
     gat::GraphOptions go;
     go.self_loops = gat::SelfLoops::add;
@@ -52,6 +109,9 @@ const GraphCase& graph_case(std::int64_t nodes) {
     fill(slot->src, 2);
     fill(slot->dst, 3);
     fill(slot->d_out, 4);
+    std::printf("graph %lld nodes: %lld edges with self-loops (in-degree %.2f + 1)\n", static_cast<long long>(n),
+                static_cast<long long>(slot->graph.num_edges()),
+                static_cast<double>(slot->data.edges.source.size()) / static_cast<double>(n));
   }
   return *slot;
 }
@@ -63,11 +123,19 @@ double fused_bytes(const GraphCase& c) {
   return e * (kHeads * kF + kHeads) * 4.0 + e * 8.0 + n * (2 * kHeads * kF + 4 * kHeads) * 4.0;
 }
 
-void set_counters(benchmark::State& state, const GraphCase& c, double bytes) {
+using Clock = std::chrono::steady_clock;
+
+// Rates use wall time (the edge kernels are registered with UseRealTime); "of_triad" is computed
+// here from the wall time of the timing loop, so that it prints as a plain fraction.
+void set_counters(benchmark::State& state, const GraphCase& c, double bytes, Clock::time_point loop_start) {
+  const double seconds = std::chrono::duration<double>(Clock::now() - loop_start).count();
   state.counters["edges"] = benchmark::Counter(static_cast<double>(c.graph.num_edges()) * state.iterations(),
                                                benchmark::Counter::kIsRate);
   state.counters["bytes"] = benchmark::Counter(bytes * state.iterations(), benchmark::Counter::kIsRate,
-                                               benchmark::Counter::kIs1024);
+                                               benchmark::Counter::kIs1000);
+  if (g_triad_bytes_per_s > 0 && seconds > 0)
+    state.counters["of_triad"] = bytes * static_cast<double>(state.iterations()) / seconds / g_triad_bytes_per_s;
+  state.counters["nodes"] = static_cast<double>(c.graph.num_nodes());
 }
 
 void BM_FusedForward(benchmark::State& state) {
@@ -75,12 +143,13 @@ void BM_FusedForward(benchmark::State& state) {
   const gat::attention::AttentionDropout drop{0.6f, {1, 2}};
   gat::Matrix out(c.graph.num_nodes(), kHeads * kF);
   gat::attention::GraphAttentionState<float> st;
+  const auto t0 = Clock::now();
   for (auto _ : state) {
     gat::attention::gat_attention_forward<float>(c.graph, c.src.view(), c.dst.view(), c.h.view(), kHeads, {}, drop,
                                                  out.view(), st, false);
     benchmark::DoNotOptimize(out.data());
   }
-  set_counters(state, c, fused_bytes(c));
+  set_counters(state, c, fused_bytes(c), t0);
 }
 
 void BM_FusedBackward(benchmark::State& state) {
@@ -91,12 +160,13 @@ void BM_FusedBackward(benchmark::State& state) {
   gat::attention::GraphAttentionState<float> st;
   gat::attention::gat_attention_forward<float>(c.graph, c.src.view(), c.dst.view(), c.h.view(), kHeads, {}, drop,
                                                out.view(), st, false);
+  const auto t0 = Clock::now();
   for (auto _ : state) {
     gat::attention::gat_attention_backward<float>(c.graph, c.src.view(), c.dst.view(), c.h.view(), kHeads, {}, drop,
                                                   st, c.d_out.view(), d_src.view(), d_dst.view(), d_h.view());
     benchmark::DoNotOptimize(d_h.data());
   }
-  set_counters(state, c, 2 * fused_bytes(c) + static_cast<double>(c.graph.num_edges()) * kHeads * 8.0);
+  set_counters(state, c, 2 * fused_bytes(c) + static_cast<double>(c.graph.num_edges()) * kHeads * 8.0, t0);
 }
 
 void BM_UnfusedForward(benchmark::State& state) {
@@ -104,6 +174,7 @@ void BM_UnfusedForward(benchmark::State& state) {
   const gat::attention::AttentionDropout drop{0.6f, {1, 2}};
   const std::int64_t n = c.graph.num_nodes(), e = c.graph.num_edges();
   gat::Matrix scores(e, kHeads), weights(e, kHeads), out(n, kHeads * kF);
+  const auto t0 = Clock::now();
   for (auto _ : state) {
     gat::attention::edge_scores_concat<float>(c.graph, c.src.view(), c.dst.view(), kHeads, {}, scores.view());
     gat::attention::edge_softmax<float>(c.graph, scores.view(), weights.view());
@@ -111,7 +182,7 @@ void BM_UnfusedForward(benchmark::State& state) {
     gat::attention::aggregate<float>(c.graph, weights.view(), c.h.view(), out.view());
     benchmark::DoNotOptimize(out.data());
   }
-  set_counters(state, c, fused_bytes(c) + static_cast<double>(e) * kHeads * 4.0 * 6);
+  set_counters(state, c, fused_bytes(c) + static_cast<double>(e) * kHeads * 4.0 * 6, t0);
 }
 
 void BM_ProjectionSparse(benchmark::State& state) {
@@ -210,17 +281,39 @@ bool verify() {
 
 }  // namespace
 
-BENCHMARK(BM_FusedForward)->Arg(2708)->Arg(100000)->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_FusedBackward)->Arg(2708)->Arg(100000)->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_UnfusedForward)->Arg(2708)->Arg(100000)->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_ProjectionSparse)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_ProjectionDense)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_GATConvLayer)->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_AdamStep)->Unit(benchmark::kMicrosecond);
 int main(int argc, char** argv) {
+  // Own options first; the rest goes to Google Benchmark.
+  std::vector<char*> rest{argv[0]};
+  double triad_gbs = 0;
+  for (int a = 1; a < argc; ++a) {
+    const bool has_value = a + 1 < argc;
+    if (!std::strcmp(argv[a], "--large-nodes") && has_value) g_large_nodes = std::atoll(argv[++a]);
+    else if (!std::strcmp(argv[a], "--large-in-degree") && has_value) g_large_in_degree = std::atof(argv[++a]);
+    else if (!std::strcmp(argv[a], "--triad-gbs") && has_value) triad_gbs = std::atof(argv[++a]);
+    else rest.push_back(argv[a]);
+  }
+  if (g_large_nodes < 3) {
+    std::fprintf(stderr, "gat_bench_kernels: --large-nodes must be >= 3\n");
+    return 1;
+  }
+  int bargc = static_cast<int>(rest.size());
+  rest.push_back(nullptr);
+  benchmark::Initialize(&bargc, rest.data());
+  if (benchmark::ReportUnrecognizedArguments(bargc, rest.data())) return 1;
   if (!verify()) return 2;
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  const int threads = bench_threads();
+  g_triad_bytes_per_s = triad_gbs > 0 ? triad_gbs * 1e9 : measure_triad(threads);
+  std::printf("STREAM triad %s: %.2f GB/s (%d thread(s)); \"of_triad\" = bytes/s / this\n",
+              triad_gbs > 0 ? "given" : "measured here", g_triad_bytes_per_s / 1e9, threads);
+  for (const std::int64_t nodes : {std::int64_t{2708}, g_large_nodes}) {
+    benchmark::RegisterBenchmark("BM_FusedForward", BM_FusedForward)->Arg(nodes)->UseRealTime()->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark("BM_FusedBackward", BM_FusedBackward)->Arg(nodes)->UseRealTime()->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark("BM_UnfusedForward", BM_UnfusedForward)->Arg(nodes)->UseRealTime()->Unit(benchmark::kMicrosecond);
+  }
+  benchmark::RegisterBenchmark("BM_ProjectionSparse", BM_ProjectionSparse)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
+  benchmark::RegisterBenchmark("BM_ProjectionDense", BM_ProjectionDense)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
+  benchmark::RegisterBenchmark("BM_GATConvLayer", BM_GATConvLayer)->Unit(benchmark::kMicrosecond);
+  benchmark::RegisterBenchmark("BM_AdamStep", BM_AdamStep)->Unit(benchmark::kMicrosecond);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;

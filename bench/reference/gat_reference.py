@@ -6,21 +6,34 @@ scatter-softmax over each destination's incoming edges, scatter-add the weighted
 
 It reads the OGB layout gat reads (DATA/NAME/raw/*.csv.gz, split/public), adds one self-loop per
 node (PyG's rule), row-normalises the features, and times what gat's trainer calls an epoch: one
-training step plus the evaluation forward pass on the validation nodes. Prints one JSON object.
+training step plus the evaluation forward pass on the validation nodes. Prints one JSON object
+with the medians, the epoch times and the process's peak RSS (getrusage ru_maxrss).
 
     gat_reference.py --dataset cora --data-root ../shared/datasets --epochs 50 --threads 1
+    gat_reference.py --synthetic 100000 --in-degree 16 --features 128 --epochs 20 --threads 1
+
+--synthetic N builds a random graph in torch directly, shape-matched to gat_e2e's synthetic case
+(not the identical graph): N nodes, --edges E edges (default N x --in-degree) drawn uniformly
+without self-loops and sorted by target, plus one self-loop per node, N x --features dense
+uniform features (row-normalised), 7 random classes, 140 / 500 / 1000 training / validation /
+test nodes. --max-memory-gb G caps the address space (RLIMIT_AS) so that a case too large for the
+machine fails with {"failed": "out of memory ..."} instead of pushing the machine into the OOM
+killer.
 
 Without PyTorch (Debian: apt-get install python3-torch) it prints a message and exits with 0
 after writing {"skipped": ...}, so bench/compare can go on.
 """
 import argparse
 import csv
+import gc
 import gzip
 import json
 import os
+import resource
 import statistics
 import sys
 import time
+import warnings
 
 
 def read_csv(path, conv=int):
@@ -46,6 +59,13 @@ def main():
     ap.add_argument("--data-root", default=os.environ.get("GAT_DATA", "../shared/datasets"))
     ap.add_argument("--epochs", type=int, default=50)
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--inference-runs", type=int, default=7)
+    ap.add_argument("--synthetic", type=int, default=0, help="random graph with N nodes instead of --dataset")
+    ap.add_argument("--in-degree", type=float, default=16.0)
+    ap.add_argument("--edges", type=int, default=0, help="edges without self-loops (default N x in-degree)")
+    ap.add_argument("--features", type=int, default=128)
+    ap.add_argument("--classes", type=int, default=7)
+    ap.add_argument("--max-memory-gb", type=float, default=0, help="address-space cap (0: none)")
     ap.add_argument("--json", default="")
     a = ap.parse_args()
 
@@ -64,22 +84,36 @@ def main():
               file=sys.stderr)
         emit({"skipped": "no torch"})
         return 0
-    if not os.path.isdir(os.path.join(a.data_root, a.dataset, "raw")):
+    if not a.synthetic and not os.path.isdir(os.path.join(a.data_root, a.dataset, "raw")):
         print(f"gat_reference.py: {a.dataset} not found under {a.data_root} (set GAT_DATA); skipped", file=sys.stderr)
         emit({"skipped": "no data"})
         return 0
 
+    if a.max_memory_gb > 0:  # after importing torch, so that a small cap does not pass for "no torch"
+        cap = int(a.max_memory_gb * 2**30)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    warnings.filterwarnings("ignore", message="scatter_reduce")
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
-    x, y, ei, split = load(a.data_root, a.dataset, torch)
+    t_setup = time.perf_counter()
+    if a.synthetic:
+        name = f"synthetic-{a.synthetic}"
+        x, y, ei, split = synthetic(torch, a.synthetic, a.edges or round(a.synthetic * a.in_degree), a.features,
+                                    a.classes)
+    else:
+        name = a.dataset
+        x, y, ei, split = load(a.data_root, a.dataset, torch)
     n = x.shape[0]
     x = x / x.sum(1, keepdim=True).clamp(min=1e-12)
     keep = ei[0] != ei[1]
     loops = torch.arange(n)
     src = torch.cat([ei[0][keep], loops])
     dst = torch.cat([ei[1][keep], loops])
+    del ei, keep
+    num_edges = int(src.numel()) - n
     classes = int(y.max()) + 1
-    heads_out = 8 if a.dataset == "pubmed" else 1
+    heads_out = 8 if a.dataset == "pubmed" and not a.synthetic else 1
+    setup_s = time.perf_counter() - t_setup
 
     class GATConv(torch.nn.Module):
         def __init__(self, fin, fout, heads, concat):
@@ -119,32 +153,78 @@ def main():
             return self.c2(x)
 
     model = GAT()
-    opt = torch.optim.Adam(model.parameters(), lr=0.01 if a.dataset == "pubmed" else 0.005,
-                           weight_decay=1e-3 if a.dataset == "pubmed" else 5e-4)
+    opt = torch.optim.Adam(model.parameters(), lr=0.01 if heads_out == 8 else 0.005,
+                           weight_decay=1e-3 if heads_out == 8 else 5e-4)
+    info = {"case": name, "impl": "pytorch", "torch": torch.__version__, "threads": a.threads, "epochs": a.epochs,
+            "inference_runs": a.inference_runs, "nodes": n, "edges": num_edges, "edges_with_self_loops": num_edges + n,
+            "features": int(x.shape[1]), "setup_s": setup_s}
+    oom = f"out of memory (address space capped at {a.max_memory_gb} GiB)" if a.max_memory_gb else "out of memory"
+
+    def out_of_memory(e):  # torch's CPU allocator raises RuntimeError "... can't allocate memory ..."
+        return isinstance(e, MemoryError) or "allocat" in str(e)
+
     epoch_s = []
-    for _ in range(a.epochs):
-        t0 = time.perf_counter()
-        model.train()
-        opt.zero_grad()
-        loss = F.cross_entropy(model(x)[split["train"]], y[split["train"]])
-        loss.backward()
-        opt.step()
+    try:
+        for _ in range(a.epochs):
+            t0 = time.perf_counter()
+            model.train()
+            opt.zero_grad()
+            loss = F.cross_entropy(model(x)[split["train"]], y[split["train"]])
+            loss.backward()
+            opt.step()
+            model.eval()
+            with torch.no_grad():
+                out = model(x)
+                F.cross_entropy(out[split["valid"]], y[split["valid"]])
+            epoch_s.append(time.perf_counter() - t0)
+        info.update(epoch_ms=[1e3 * t for t in epoch_s], epoch_ms_median=1e3 * statistics.median(epoch_s[2:] or epoch_s))
+    except (RuntimeError, MemoryError) as e:
+        if not out_of_memory(e):
+            raise
+        info.update(failed="training: " + oom, error=str(e).strip().splitlines()[0][:300], epochs_done=len(epoch_s))
+        print(f"gat_reference.py: {name}: training ran out of memory after {len(epoch_s)} epochs", file=sys.stderr)
+    info["train_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    opt.zero_grad(set_to_none=True)
+    loss = out = None
+    gc.collect()
+    # Inference (evaluation mode, no autograd) is measured even when training did not fit.
+    infer_s = []
+    try:
         model.eval()
         with torch.no_grad():
-            out = model(x)
-            F.cross_entropy(out[split["valid"]], y[split["valid"]])
-        epoch_s.append(time.perf_counter() - t0)
-    infer_s = []
-    with torch.no_grad():
-        for _ in range(7):
-            t0 = time.perf_counter()
-            out = model(x)
-            infer_s.append(time.perf_counter() - t0)
-    acc = float((out[split["test"]].argmax(1) == y[split["test"]]).float().mean())
-    emit({"case": a.dataset, "impl": "pytorch", "torch": torch.__version__, "threads": a.threads,
-          "epochs": a.epochs, "epoch_ms_median": 1e3 * statistics.median(epoch_s[2:] or epoch_s),
-          "inference_ms_median": 1e3 * statistics.median(infer_s), "test_accuracy": acc})
+            for _ in range(a.inference_runs):
+                t0 = time.perf_counter()
+                out = model(x)
+                infer_s.append(time.perf_counter() - t0)
+        info.update(inference_ms_median=1e3 * statistics.median(infer_s),
+                    test_accuracy=float((out[split["test"]].argmax(1) == y[split["test"]]).float().mean()))
+    except (RuntimeError, MemoryError) as e:
+        if not out_of_memory(e):
+            raise
+        info["inference_failed"] = oom
+    info["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    emit(info)
     return 0
+
+
+def synthetic(torch, n, e, features, classes):
+    """A uniform random graph shaped like gat_e2e's synthetic case: e edges without self-loops,
+    sorted by (target, source); dense uniform features; random labels; train/valid/test as gat's
+    synthetic split (20 per class, 500, 1000)."""
+    g = torch.Generator().manual_seed(1)
+    src = torch.randint(0, n, (e,), generator=g)
+    dst = (src + torch.randint(1, n, (e,), generator=g)) % n
+    order = torch.argsort(dst * n + src)
+    ei = torch.stack([src[order], dst[order]])
+    del src, dst, order
+    x = torch.rand(n, features, generator=g)
+    y = torch.randint(0, classes, (n,), generator=g)
+    y[:classes] = torch.arange(classes)
+    perm = torch.randperm(n, generator=g)
+    train = torch.cat([perm[y[perm] == c][:20] for c in range(classes)])
+    rest = perm[~torch.isin(perm, train)]
+    split = {"train": train.sort().values, "valid": rest[:500].sort().values, "test": rest[500:1500].sort().values}
+    return x, y, ei, split
 
 
 if __name__ == "__main__":
