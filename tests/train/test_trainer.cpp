@@ -130,3 +130,32 @@ TEST_CASE("a diverging run stops with an error naming the epoch and the learning
                       Catch::Contains("training diverged") && Catch::Contains("at epoch") &&
                           Catch::Contains("lower the learning rate"));
 }
+
+TEST_CASE("models trained side by side in an OpenMP region equal the same models trained one by one",
+          "[train][determinism][threads]") {
+  // gat's loops run on the calling thread inside a caller's parallel region (no nested teams):
+  // each run is then exactly the run it would have been alone.
+  Prepared p = synthetic(2708);
+  auto train_seed = [&](std::uint64_t seed) {
+    auto mo = model_options(p.data);
+    mo.seed = seed;
+    nn::GatModel<float> model(mo);
+    train::TrainOptions o;
+    o.max_epochs = 8;
+    o.patience = 0;
+    o.seed = seed;
+    const train::NodeClassificationTask task{&p.graph, &p.data.features, p.data.labels, p.data.train, p.data.valid,
+                                             p.data.test};
+    train::train_node_classifier(model, task, o);
+    return all_parameters(model);
+  };
+  set_num_threads(2);
+  std::vector<float> alone[2], side_by_side[2];
+  for (int r = 0; r < 2; ++r) alone[r] = train_seed(static_cast<std::uint64_t>(r + 5));
+#pragma omp parallel for num_threads(2) schedule(static, 1)
+  for (int r = 0; r < 2; ++r) side_by_side[r] = train_seed(static_cast<std::uint64_t>(r + 5));
+  set_num_threads(1);
+  CHECK(alone[0] == side_by_side[0]);
+  CHECK(alone[1] == side_by_side[1]);
+  CHECK(alone[0] != alone[1]);
+}

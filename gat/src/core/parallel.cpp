@@ -16,7 +16,13 @@ void set_num_threads(int n) {
   omp_set_num_threads(g_threads > 0 ? g_threads : omp_get_num_procs());
 }
 
-int num_threads() { return g_threads > 0 ? g_threads : omp_get_max_threads(); }
+// Inside a parallel region of the caller's (several models trained side by side, one per thread),
+// gat's own loops run on the calling thread: nesting would only oversubscribe the cores, and the
+// results are the same either way.
+int num_threads() {
+  if (omp_in_parallel()) return 1;
+  return g_threads > 0 ? g_threads : omp_get_max_threads();
+}
 
 std::vector<std::int64_t> balanced_row_chunks(std::span<const std::int64_t> offsets, int chunks) {
   const std::int64_t rows = static_cast<std::int64_t>(offsets.size()) - 1;

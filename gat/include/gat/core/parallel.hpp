@@ -11,6 +11,8 @@ namespace gat {
 // The one place that sets how many threads gat (and oneDNN, which shares OpenMP) uses.
 // n <= 0 restores the default (OMP_NUM_THREADS or the number of cores).
 void set_num_threads(int n);
+// The threads gat's loops use: the number set, or 1 when called from inside an OpenMP parallel
+// region (so that, for example, several models can be trained side by side, one per thread).
 int num_threads();
 
 // Row boundaries [b0=0, b1, ..., bk=rows] splitting the rows of a CSR with `offsets` (size rows+1)
