@@ -5,6 +5,7 @@
 #include "gat/core/parallel.hpp"
 #include "gat/io/dataset.hpp"
 #include "gat/train/metrics.hpp"
+#include "gat/train/repeated_runs.hpp"
 #include "gat/train/trainer.hpp"
 
 using namespace gat;
@@ -158,4 +159,60 @@ TEST_CASE("models trained side by side in an OpenMP region equal the same models
   CHECK(alone[0] == side_by_side[0]);
   CHECK(alone[1] == side_by_side[1]);
   CHECK(alone[0] != alone[1]);
+}
+
+TEST_CASE("repeated runs side by side give the runs one after the other, reported in run order",
+          "[train][determinism][threads]") {
+  Prepared p = synthetic(1200);
+  const train::NodeClassificationTask task{&p.graph, &p.data.features, p.data.labels, p.data.train, p.data.valid,
+                                           p.data.test};
+  train::TrainOptions o;
+  o.max_epochs = 40;
+  o.patience = 5;
+  train::RepeatedRunsResult results[2];
+  std::vector<int> order[2];
+  set_num_threads(2);
+  for (int concurrent : {1, 2}) {
+    auto& seen = order[concurrent - 1];
+    results[concurrent - 1] = train::train_repeated(model_options(p.data), o, task,
+                                                    {.runs = 5, .first_seed = 3, .concurrent = concurrent},
+                                                    [&](const train::RunOutcome& r) { seen.push_back(r.run); });
+  }
+  set_num_threads(1);
+  CHECK(order[0] == std::vector<int>{0, 1, 2, 3, 4});
+  CHECK(order[1] == order[0]);
+  const auto& a = results[0];
+  const auto& b = results[1];
+  REQUIRE(a.runs.size() == 5);
+  REQUIRE(b.runs.size() == 5);
+  for (std::size_t r = 0; r < 5; ++r) {
+    INFO("run " << r);
+    CHECK(a.runs[r].seed == 3 + r);
+    CHECK(b.runs[r].seed == 3 + r);
+    CHECK(a.runs[r].result.test_accuracy == b.runs[r].result.test_accuracy);
+    CHECK(a.runs[r].result.epochs == b.runs[r].result.epochs);
+    CHECK(a.runs[r].epochs.size() == static_cast<std::size_t>(a.runs[r].result.epochs));
+    CHECK(b.runs[r].epochs.size() == a.runs[r].epochs.size());
+  }
+  CHECK(a.best_run == b.best_run);
+  REQUIRE(a.best_model);
+  REQUIRE(b.best_model);
+  CHECK(all_parameters(*a.best_model) == all_parameters(*b.best_model));
+  CHECK(a.test_accuracy_mean == b.test_accuracy_mean);
+  CHECK(a.test_accuracy_std > 0);
+  for (const auto& r : a.runs) CHECK(a.runs[a.best_run].result.val_accuracy >= r.result.val_accuracy);
+}
+
+TEST_CASE("a failing run stops repeated runs with its error, side by side too", "[train][threads]") {
+  Prepared p = synthetic(300);
+  std::vector<NodeId> none;
+  const train::NodeClassificationTask bad{&p.graph, &p.data.features, p.data.labels, none, p.data.valid,
+                                          p.data.test};
+  set_num_threads(2);
+  for (int concurrent : {1, 2})
+    CHECK_THROWS_WITH(train::train_repeated(model_options(p.data), {}, bad, {.runs = 3, .concurrent = concurrent}),
+                      Catch::Contains("training split is empty"));
+  CHECK_THROWS_WITH(train::train_repeated(model_options(p.data), {}, bad, {.runs = 0}),
+                    Catch::Contains("runs must be at least 1"));
+  set_num_threads(1);
 }

@@ -1,0 +1,107 @@
+#include "gat/train/repeated_runs.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <cmath>
+
+#include "gat/core/check.hpp"
+#include "gat/core/parallel.hpp"
+
+namespace gat::train {
+
+namespace {
+
+struct Trained {
+  RunOutcome outcome;
+  std::unique_ptr<nn::GatModel<float>> model;
+};
+
+Trained train_one(int run, nn::GatModelOptions model_options, TrainOptions train_options,
+                  const NodeClassificationTask& task, const RepeatedRunsOptions& options, bool pass_epochs) {
+  Trained t;
+  t.outcome.run = run;
+  t.outcome.seed = options.first_seed + static_cast<std::uint64_t>(run);
+  model_options.seed = train_options.seed = t.outcome.seed;
+  const auto user_on_epoch = pass_epochs ? train_options.on_epoch : nullptr;
+  train_options.on_epoch = [&](const EpochRecord& e) {
+    t.outcome.epochs.push_back(e);
+    if (user_on_epoch) user_on_epoch(e);
+  };
+  t.model = std::make_unique<nn::GatModel<float>>(model_options);
+  t.outcome.result = train_node_classifier(*t.model, task, train_options);
+  return t;
+}
+
+}  // namespace
+
+RepeatedRunsResult train_repeated(const nn::GatModelOptions& model_options, const TrainOptions& train_options,
+                                  const NodeClassificationTask& task, const RepeatedRunsOptions& options,
+                                  const std::function<void(const RunOutcome&)>& on_run_done) {
+  GAT_REQUIRE(options.runs >= 1, "train_repeated: runs must be at least 1, got ", options.runs);
+  GAT_REQUIRE(options.concurrent >= 0, "train_repeated: concurrent must be 0 (automatic) or positive, got ",
+              options.concurrent);
+  const int n = options.runs;
+  const int concurrent = std::min(n, options.concurrent > 0 ? options.concurrent : num_threads());
+
+  RepeatedRunsResult out;
+  out.runs.resize(static_cast<std::size_t>(n));
+  std::vector<std::unique_ptr<nn::GatModel<float>>> models(static_cast<std::size_t>(n));
+  auto finish = [&](Trained&& t) {
+    const int r = t.outcome.run;
+    out.runs[static_cast<std::size_t>(r)] = std::move(t.outcome);
+    models[static_cast<std::size_t>(r)] = std::move(t.model);
+    if (on_run_done) on_run_done(out.runs[static_cast<std::size_t>(r)]);
+    // Only the best model so far is kept, so side-by-side runs hold `concurrent` models at most.
+    if (r > 0) {
+      const std::size_t keep = static_cast<std::size_t>(out.best_run);
+      if (out.runs[static_cast<std::size_t>(r)].result.val_accuracy > out.runs[keep].result.val_accuracy) {
+        models[keep].reset();
+        out.best_run = r;
+      } else {
+        models[static_cast<std::size_t>(r)].reset();
+      }
+    }
+  };
+
+  if (concurrent <= 1) {
+    for (int r = 0; r < n; ++r) finish(train_one(r, model_options, train_options, task, options, true));
+  } else {
+    // A failure inside the region is carried out of it and rethrown (exceptions must not cross
+    // it); runs not yet started are then skipped.
+    std::exception_ptr failure;
+    std::atomic<bool> failed{false};
+#pragma omp parallel for ordered schedule(dynamic, 1) num_threads(concurrent)
+    for (int r = 0; r < n; ++r) {
+      Trained t;
+      bool ok = false;
+      if (!failed.load()) {
+        try {
+          t = train_one(r, model_options, train_options, task, options, false);
+          ok = true;
+        } catch (...) {
+#pragma omp critical(gat_repeated_runs_failure)
+          if (!failure) failure = std::current_exception();
+          failed.store(true);
+        }
+      }
+#pragma omp ordered
+      if (ok && !failed.load()) finish(std::move(t));
+    }
+    if (failure) std::rethrow_exception(failure);
+  }
+
+  out.best_model = std::move(models[static_cast<std::size_t>(out.best_run)]);
+  double sum = 0, sum_sq = 0;
+  for (const RunOutcome& r : out.runs) {
+    sum += r.result.test_accuracy;
+    sum_sq += r.result.test_accuracy * r.result.test_accuracy;
+  }
+  out.test_accuracy_mean = sum / n;
+  out.test_accuracy_std = n > 1 ? std::sqrt(std::max(0.0, (sum_sq - n * out.test_accuracy_mean *
+                                                                          out.test_accuracy_mean) / (n - 1)))
+                                : 0.0;
+  return out;
+}
+
+}  // namespace gat::train
