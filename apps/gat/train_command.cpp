@@ -29,6 +29,7 @@ struct TrainFlags {
   std::optional<std::int64_t> epochs, patience, hidden, heads, output_heads, layers;
   std::optional<double> lr, weight_decay;
   std::optional<float> dropout, feature_dropout, attention_dropout, value_dropout;
+  std::optional<bool> feature_dropout_per_head;
   std::string layer = "gat", optimizer = "adam", activation = "elu";
 };
 
@@ -93,6 +94,7 @@ int run_train(const TrainFlags& f) {
   override_if(f.feature_dropout, model_options.feature_dropout);
   override_if(f.attention_dropout, model_options.attention_dropout);
   override_if(f.value_dropout, model_options.value_dropout);
+  override_if(f.feature_dropout_per_head, model_options.feature_dropout_per_head);
   override_if(f.epochs, train_options.max_epochs);
   override_if(f.patience, train_options.patience);
   override_if(f.lr, train_options.lr);
@@ -221,6 +223,9 @@ Runner add_train_command(CLI::App& app) {
   cmd->add_option("--value-dropout", f->value_dropout,
                   "dropout on the aggregated projected features, as the reference GAT code (default 0)")
       ->check(CLI::Range(0.0, 0.99));
+  cmd->add_option("--feature-dropout-per-head", f->feature_dropout_per_head,
+                  "true: every head draws its own input-dropout mask, as the reference GAT code; false (default): "
+                  "one mask shared by the heads, as PyG and DGL");
   cmd->add_option("--layer", f->layer, "attention layer: gat or gatv2")->check(CLI::IsMember({"gat", "gatv2"}));
   cmd->add_option("--activation", f->activation, "hidden activation")
       ->check(CLI::IsMember({"elu", "relu", "leaky_relu", "identity"}));

@@ -2,11 +2,17 @@
 #include <cmath>
 #include <vector>
 
+#include <algorithm>
+
 #include "gat/attention/dense_attention.hpp"
+#include "gat/core/parallel.hpp"
 #include "gat/core/error.hpp"
 #include "gat/tensor/matmul.hpp"
+#include "gat/nn/dropout.hpp"
 #include "gat/nn/gat_conv.hpp"
+#include "gat/nn/gat_model.hpp"
 #include "gat/nn/gatv2_conv.hpp"
+#include "gat/train/model_config.hpp"
 #include "layer_check.hpp"
 
 using namespace gat;
@@ -139,6 +145,18 @@ TEST_CASE("GATConv gradients by finite differences in double", "[nn][gat][gradie
     MatrixD x = gat_test::random_matrix<double>(12, 5, 8);
     gat_test::layer_gradient_error(conv, {&g, RandomKey{9, 1}}, x);
   }
+  SECTION("concat heads, a feature-dropout mask per head, with value and attention dropout") {
+    GATConv<double> conv({.in_channels = 5, .out_channels = 3, .heads = 3, .dropout = 0.3f, .feature_dropout = 0.4f,
+                          .feature_dropout_per_head = true, .value_dropout = 0.25f, .seed = 6});
+    MatrixD x = gat_test::random_matrix<double>(12, 5, 18);
+    gat_test::layer_gradient_error(conv, {&g, RandomKey{9, 2}}, x);
+  }
+  SECTION("mean heads, a feature-dropout mask per head") {
+    GATConv<double> conv({.in_channels = 4, .out_channels = 3, .heads = 4, .concat = false, .feature_dropout = 0.5f,
+                          .feature_dropout_per_head = true, .seed = 7});
+    MatrixD x = gat_test::random_matrix<double>(12, 4, 19);
+    gat_test::layer_gradient_error(conv, {&g, RandomKey{9, 3}}, x);
+  }
   SECTION("mean heads, residual") {
     GATConv<double> conv({.in_channels = 4, .out_channels = 3, .heads = 3, .concat = false, .residual = true,
                           .seed = 2});
@@ -180,6 +198,142 @@ TEST_CASE("GATConv on sparse input equals dense input, values and weight gradien
   conv.backward({&g, {}}, d_out.view(), false);
   CHECK(gat_test::normalized_error(a, b) < 1e-6);
   CHECK(gat_test::normalized_error(conv.find_parameter("lin.weight")->grad, grad_dense) < 1e-5);
+}
+
+TEST_CASE("GATConv: a feature-dropout mask per head on sparse input, weight gradients by finite differences",
+          "[nn][gat][gradient]") {
+  const Graph g = random_graph(12, 40, 21);
+  MatrixD dense = gat_test::random_matrix<double>(12, 9, 22);
+  for (std::int64_t i = 0; i < dense.size(); ++i)
+    if (i % 3) dense.data()[i] = 0;
+  const BasicCsrMatrix<double> sparse = BasicCsrMatrix<double>::from_dense(dense.view());
+  GATConv<double> conv({.in_channels = 9, .out_channels = 2, .heads = 3, .dropout = 0.2f, .feature_dropout = 0.5f,
+                        .feature_dropout_per_head = true, .seed = 8});
+  const ForwardContext ctx{&g, RandomKey{4, 4}};
+  const LayerInput<double> x{{}, &sparse};
+  const MatrixD out0 = MatrixD::from_view(conv.forward(ctx, x).dense);
+  const MatrixD weights = gat_test::random_matrix<double>(out0.rows(), out0.cols(), 23);
+  auto loss = [&] {
+    auto out = conv.forward(ctx, x).dense;
+    double s = 0;
+    for (std::int64_t r = 0; r < out.rows(); ++r)
+      for (std::int64_t c = 0; c < out.cols(); ++c) s += out(r, c) * weights(r, c);
+    return s;
+  };
+  conv.zero_grad();
+  conv.forward(ctx, x);
+  conv.backward(ctx, weights.view(), false);
+  for (auto& p : conv.named_parameters()) {
+    const MatrixD analytic = p.parameter->grad;
+    const double err = gat_test::max_gradient_error(p.parameter->value, analytic, loss);
+    INFO("parameter " << p.name << " error " << err);
+    CHECK(err < 1e-6);
+  }
+}
+
+TEST_CASE("headwise input dropout on sparse input: each head's mask is dropout_forward's with key.child(head)",
+          "[nn][gat]") {
+  MatrixD dense = gat_test::random_matrix<double>(30, 11, 31);
+  for (std::int64_t i = 0; i < dense.size(); ++i)
+    if (i % 4) dense.data()[i] = 0;
+  const BasicCsrMatrix<double> sparse = BasicCsrMatrix<double>::from_dense(dense.view());
+  const MatrixD w = gat_test::random_matrix<double>(3 * 4, 11, 32);  // 3 heads x 4 features
+  const MatrixD dy = gat_test::random_matrix<double>(30, 12, 33);
+  const RandomKey key{8, 8};
+  const float p = 0.6f;
+  // By definition: head k's dropped copy of x, densified, times its slice of W.
+  MatrixD want_y(30, 12), want_grad(12, 11);
+  for (std::int64_t k = 0; k < 3; ++k) {
+    BasicCsrMatrix<double> dropped;
+    dropout_forward(sparse, p, key.child(static_cast<std::uint64_t>(k)), dropped);
+    const MatrixD xk = dropped.to_dense();
+    for (std::int64_t r = 0; r < 30; ++r)
+      for (std::int64_t j = 0; j < 4; ++j)
+        for (std::int64_t c = 0; c < 11; ++c) {
+          want_y(r, k * 4 + j) += xk(r, c) * w(k * 4 + j, c);
+          want_grad(k * 4 + j, c) += dy(r, k * 4 + j) * xk(r, c);
+        }
+  }
+  gat::nn::detail::HeadwiseInputDropout<double> headwise;
+  MatrixD y, grad(12, 11);
+  headwise.forward({{}, &sparse}, w, 3, p, key, y);
+  headwise.backward({{}, &sparse}, w, dy.view(), grad, nullptr);
+  CHECK(gat_test::normalized_error(y, want_y) < 1e-12);
+  CHECK(gat_test::normalized_error(grad, want_grad) < 1e-12);
+}
+
+TEST_CASE("GATConv: a feature-dropout mask per head gives each head its own mask, only in training", "[nn][gat]") {
+  const Graph g = random_graph(15, 45, 24);
+  const Matrix x = gat_test::random_matrix<float>(15, 6, 25);
+  auto run = [&](bool per_head, bool training) {
+    GATConv<float> conv({.in_channels = 6, .out_channels = 2, .heads = 2, .feature_dropout = 0.5f,
+                         .feature_dropout_per_head = per_head, .seed = 9});
+    // Both heads get the same parameters: their outputs differ only through their masks.
+    for (const char* name : {"lin.weight", "att_src", "att_dst"}) {
+      Matrix& w = conv.find_parameter(name)->value;
+      const std::int64_t half = w.size() / 2;
+      for (std::int64_t i = 0; i < half; ++i) w.data()[half + i] = w.data()[i];
+    }
+    conv.train(training);
+    return Matrix::from_view(conv.forward({&g, RandomKey{5, 5}}, LayerInput<float>::of(x.view())).dense);
+  };
+  auto heads_differ = [](const Matrix& out) {
+    double diff = 0;
+    for (std::int64_t r = 0; r < out.rows(); ++r)
+      for (std::int64_t c = 0; c < 2; ++c) diff += std::abs(out(r, c) - out(r, 2 + c));
+    return diff > 1e-3;
+  };
+  CHECK(heads_differ(run(true, true)));
+  CHECK_FALSE(heads_differ(run(false, true)));
+  CHECK(gat_test::normalized_error(run(true, false), run(false, false)) == 0.0);
+}
+
+TEST_CASE("GATConv: a feature-dropout mask per head is bitwise identical with 1 and 2 threads", "[nn][gat][determinism]") {
+  const Graph g = random_graph(300, 1500, 26);
+  Matrix dense = gat_test::random_matrix<float>(300, 40, 27);
+  for (std::int64_t i = 0; i < dense.size(); ++i)
+    if (i % 5) dense.data()[i] = 0;
+  const CsrMatrix sparse = CsrMatrix::from_dense(dense.view());
+  const Matrix d_out = gat_test::random_matrix<float>(300, 64, 28);
+  auto run = [&](int threads, bool sparse_input) {
+    set_num_threads(threads);
+    GATConv<float> conv({.in_channels = 40, .out_channels = 8, .heads = 8, .dropout = 0.6f, .feature_dropout = 0.6f,
+                         .feature_dropout_per_head = true, .value_dropout = 0.6f, .seed = 10});
+    const LayerInput<float> x = sparse_input ? LayerInput<float>{{}, &sparse} : LayerInput<float>::of(dense.view());
+    conv.zero_grad();
+    std::vector<Matrix> got{Matrix::from_view(conv.forward({&g, RandomKey{6, 6}}, x).dense)};
+    const auto d_in = conv.backward({&g, RandomKey{6, 6}}, d_out.view(), !sparse_input);
+    if (!sparse_input) got.push_back(Matrix::from_view(d_in));
+    for (auto& p : conv.named_parameters()) got.push_back(p.parameter->grad);
+    set_num_threads(1);
+    return got;
+  };
+  for (bool sparse_input : {true, false}) {
+    const auto one = run(1, sparse_input), two = run(2, sparse_input);
+    REQUIRE(one.size() == two.size());
+    for (std::size_t i = 0; i < one.size(); ++i)
+      CHECK(std::equal(one[i].data(), one[i].data() + one[i].size(), two[i].data()));
+  }
+}
+
+TEST_CASE("GatModel hands the reference-dropout options to its gat layers; checkpoints keep them", "[nn][gat]") {
+  const Graph g = random_graph(15, 45, 29);
+  const Matrix x = gat_test::random_matrix<float>(15, 6, 30);
+  auto run = [&](bool per_head, bool training) {
+    GatModel<float> model({.in_features = 6, .num_classes = 3, .feature_dropout_per_head = per_head, .seed = 3});
+    model.train(training);
+    return Matrix::from_view(model.forward({&g, RandomKey{7, 7}}, LayerInput<float>::of(x.view())).dense);
+  };
+  CHECK(gat_test::normalized_error(run(true, true), run(false, true)) > 1e-3);
+  CHECK(gat_test::normalized_error(run(true, false), run(false, false)) == 0.0);
+
+  GatModelOptions o{.in_features = 6, .num_classes = 3, .feature_dropout_per_head = true, .value_dropout = 0.4f};
+  nlohmann::json j = train::to_json(o);
+  CHECK(train::gat_model_options_from_json(j).feature_dropout_per_head);
+  CHECK(train::gat_model_options_from_json(j).value_dropout == 0.4f);
+  // A configuration written before the option existed means the shared mask it was trained with.
+  j.erase("feature_dropout_per_head");
+  CHECK_FALSE(train::gat_model_options_from_json(j).feature_dropout_per_head);
 }
 
 TEST_CASE("self-loop policies", "[nn][gat]") {
@@ -246,6 +400,9 @@ TEST_CASE("GATConv refuses bad shapes and options", "[nn][gat]") {
   REQUIRE_THROWS_WITH(GATConv<float>({.in_channels = 2, .out_channels = 2, .heads = 0}), Catch::Contains("heads"));
   REQUIRE_THROWS_WITH(GATConv<float>({.in_channels = 2, .out_channels = 2, .dropout = 1.0f}),
                       Catch::Contains("dropout"));
+  REQUIRE_THROWS_WITH(GATConv<float>({.in_channels = 2, .out_channels = 2, .feature_dropout_per_head = true,
+                                      .residual = true}),
+                      Catch::Contains("feature_dropout_per_head with residual"));
   GATConv<float> conv({.in_channels = 3, .out_channels = 2});
   const Graph g = random_graph(5, 10, 1);
   const Matrix wrong_rows(4, 3), wrong_cols(5, 4);

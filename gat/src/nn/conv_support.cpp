@@ -1,6 +1,8 @@
 #include "gat/nn/detail/conv_support.hpp"
 
+#include "gat/core/parallel.hpp"
 #include "gat/nn/dropout.hpp"
+#include "gat/tensor/matmul.hpp"
 
 namespace gat::nn::detail {
 
@@ -41,6 +43,126 @@ LayerInput<T> InputDropout<T>::forward(const LayerInput<T>& x, float p, RandomKe
 template <class T>
 void InputDropout<T>::backward(MatrixView<T> d) const {
   if (p_ > 0) dropout_backward(MatrixView<const T>(d), p_, key_, d);
+}
+
+namespace {
+// One sampler per head: head k's mask is that of dropout_forward(x, p, key.child(k)).
+std::vector<BernoulliSampler>& head_samplers(std::vector<BernoulliSampler>& samplers, std::int64_t heads, float p,
+                                             RandomKey key) {
+  samplers.resize(static_cast<std::size_t>(heads));
+  for (std::int64_t k = 0; k < heads; ++k)
+    samplers[static_cast<std::size_t>(k)] = BernoulliSampler(key.child(static_cast<std::uint64_t>(k)), p);
+  return samplers;
+}
+
+// y = [dropout_0(x) W_0^T | dropout_1(x) W_1^T | ...] for CSR x in one pass over x (not one per
+// head): each stored value draws one mask bit per head and is scaled or zeroed branch-free
+// (a coin flip mispredicts half the time). Rows are independent, so threads split them.
+template <class T>
+void headwise_spmm(const BasicCsrMatrix<T>& x, MatrixView<const T> weight_t, const std::vector<BernoulliSampler>& heads,
+                   T scale, MatrixView<T> y) {
+  const std::int64_t h = static_cast<std::int64_t>(heads.size()), f = weight_t.cols() / h;
+  parallel_for_rows(x.offsets, [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t r = begin; r < end; ++r) {
+      T* out = y.row_ptr(r);
+      for (std::int64_t j = 0; j < h * f; ++j) out[j] = T(0);
+      for (std::int64_t k = x.offsets[r]; k < x.offsets[r + 1]; ++k) {
+        const T v = x.values[k] * scale;
+        const T* w = weight_t.row_ptr(x.columns[k]);
+        for (std::int64_t hd = 0; hd < h; ++hd) {
+          const T s = heads[static_cast<std::size_t>(hd)].dropped(static_cast<std::uint64_t>(k)) ? T(0) : v;
+#pragma omp simd
+          for (std::int64_t j = hd * f; j < (hd + 1) * f; ++j) out[j] += s * w[j];
+        }
+      }
+    }
+  });
+}
+
+// grad_t (in x heads*F) = sum over rows r of dropout_k(x)_r^T dy_r,k for every head k, in one
+// pass over x per thread. Threads own disjoint heads and visit the rows in order, so the sums do
+// not depend on the thread count.
+template <class T>
+void headwise_spmm_tn(const BasicCsrMatrix<T>& x, MatrixView<const T> dy, const std::vector<BernoulliSampler>& heads,
+                      T scale, MatrixView<T> grad_t) {
+  const std::int64_t h = static_cast<std::int64_t>(heads.size()), f = dy.cols() / h;
+  for (std::int64_t r = 0; r < grad_t.rows(); ++r)
+    for (std::int64_t j = 0; j < grad_t.cols(); ++j) grad_t(r, j) = T(0);
+  parallel_for(h, 1, [&](std::int64_t h0, std::int64_t h1) {
+    for (std::int64_t r = 0; r < x.rows; ++r) {
+      const T* d = dy.row_ptr(r);
+      for (std::int64_t k = x.offsets[r]; k < x.offsets[r + 1]; ++k) {
+        const T v = x.values[k] * scale;
+        T* out = grad_t.row_ptr(x.columns[k]);
+        for (std::int64_t hd = h0; hd < h1; ++hd) {
+          const T s = heads[static_cast<std::size_t>(hd)].dropped(static_cast<std::uint64_t>(k)) ? T(0) : v;
+#pragma omp simd
+          for (std::int64_t j = hd * f; j < (hd + 1) * f; ++j) out[j] += s * d[j];
+        }
+      }
+    }
+  });
+}
+}  // namespace
+
+template <class T>
+MatrixView<const T> HeadwiseInputDropout<T>::dropped(MatrixView<const T> x, std::int64_t head) {
+  dense_.resize_uninitialized(x.rows(), x.cols());
+  dropout_forward(x, p_, key_.child(static_cast<std::uint64_t>(head)), dense_.view());
+  return dense_.view();
+}
+
+template <class T>
+void HeadwiseInputDropout<T>::forward(const LayerInput<T>& x, const BasicMatrix<T>& weight, std::int64_t heads,
+                                      float p, RandomKey key, BasicMatrix<T>& y) {
+  GAT_REQUIRE(x.cols() == weight.cols(), "projection: input has ", x.cols(), " features but the weight expects ",
+              weight.cols(), " (weight is ", weight.rows(), "x", weight.cols(), ")");
+  GAT_REQUIRE(heads > 0 && weight.rows() % heads == 0, "headwise projection: ", weight.rows(),
+              " output features do not split into ", heads, " heads");
+  heads_ = heads;
+  p_ = p;
+  key_ = key;
+  const std::int64_t f = weight.rows() / heads;
+  y.resize_uninitialized(x.rows(), weight.rows());
+  if (x.is_sparse()) {
+    weight_t_.resize_uninitialized(weight.cols(), weight.rows());
+    for (std::int64_t r = 0; r < weight.rows(); ++r)
+      for (std::int64_t c = 0; c < weight.cols(); ++c) weight_t_(c, r) = weight(r, c);
+    headwise_spmm<T>(*x.sparse, weight_t_.view(), head_samplers(samplers_, heads, p, key), scale(), y.view());
+    return;
+  }
+  for (std::int64_t k = 0; k < heads; ++k)
+    matmul_nt(dropped(x.dense, k), weight.view().block_rows(k * f, f), y.view().block_cols(k * f, f));
+}
+
+template <class T>
+void HeadwiseInputDropout<T>::backward(const LayerInput<T>& x, const BasicMatrix<T>& weight,
+                                       MatrixView<const T> dy, BasicMatrix<T>& weight_grad, BasicMatrix<T>* dx) {
+  GAT_REQUIRE(dy.rows() == x.rows() && dy.cols() == weight.rows(), "projection backward: gradient is ", dy.rows(),
+              "x", dy.cols(), ", expected ", x.rows(), "x", weight.rows());
+  GAT_REQUIRE(dx == nullptr || !x.is_sparse(), "projection backward: no input gradient for sparse input (it is data)");
+  const std::int64_t f = weight.rows() / heads_;
+  if (x.is_sparse()) {
+    grad_t_.resize_uninitialized(x.cols(), weight.rows());
+    headwise_spmm_tn<T>(*x.sparse, dy, head_samplers(samplers_, heads_, p_, key_), scale(), grad_t_.view());
+    for (std::int64_t r = 0; r < weight_grad.rows(); ++r)
+      for (std::int64_t c = 0; c < weight_grad.cols(); ++c) weight_grad(r, c) += grad_t_(c, r);
+    return;
+  }
+  if (dx) dx->resize_uninitialized(x.rows(), x.cols());
+  for (std::int64_t k = 0; k < heads_; ++k) {
+    const MatrixView<const T> dyk = dy.block_cols(k * f, f);
+    matmul_tn(dyk, dropped(x.dense, k), weight_grad.view().block_rows(k * f, f), Accumulate::yes);
+    if (!dx) continue;
+    // The head's input gradient goes through the head's mask before the heads are summed.
+    dx_head_.resize_uninitialized(x.rows(), x.cols());
+    matmul(dyk, weight.view().block_rows(k * f, f), dx_head_.view());
+    dropout_backward(MatrixView<const T>(dx_head_.view()), p_, key_.child(static_cast<std::uint64_t>(k)),
+                     dx_head_.view());
+    T* out = dx->data();
+    const T* in = dx_head_.data();
+    for (std::int64_t i = 0; i < dx->size(); ++i) out[i] = k == 0 ? in[i] : out[i] + in[i];
+  }
 }
 
 template <class T>
@@ -91,6 +213,8 @@ void fill_edges(const Graph& g, std::vector<NodeId>& source, std::vector<NodeId>
 
 template class InputDropout<float>;
 template class InputDropout<double>;
+template class HeadwiseInputDropout<float>;
+template class HeadwiseInputDropout<double>;
 template void merge_heads<float>(MatrixView<const float>, std::int64_t, bool, const Parameter<float>*,
                                  BasicMatrix<float>&);
 template void merge_heads<double>(MatrixView<const double>, std::int64_t, bool, const Parameter<double>*,

@@ -16,6 +16,9 @@ GATConv<T>::GATConv(const GATConvOptions& options) : options_(options) {
               "GATConv: feature_dropout must be in [0, 1), got ", options.feature_dropout);
   GAT_REQUIRE(options.value_dropout >= 0 && options.value_dropout < 1,
               "GATConv: value_dropout must be in [0, 1), got ", options.value_dropout);
+  GAT_REQUIRE(!(options.feature_dropout_per_head && options.residual),
+              "GATConv: feature_dropout_per_head with residual is not supported (which head's mask would the ",
+              "residual projection see?); turn one of them off");
   const std::int64_t hf = options.heads * options.out_channels;
   weight_ = &this->register_parameter("lin.weight", hf, options.in_channels);
   att_src_ = &this->register_parameter("att_src", 1, hf);
@@ -48,8 +51,13 @@ LayerInput<T> GATConv<T>::forward(const ForwardContext& ctx, const LayerInput<T>
   const RandomKey key = this->layer_key(ctx);
 
   input_ = x;
-  dropped_input_ = input_dropout_.forward(x, options_.feature_dropout, key.child(1), training);
-  projection_.forward(dropped_input_, weight_->value, h_);
+  headwise_ = training && options_.feature_dropout_per_head && options_.feature_dropout > 0;
+  if (headwise_) {
+    headwise_dropout_.forward(x, weight_->value, heads, options_.feature_dropout, key.child(1), h_);
+  } else {
+    dropped_input_ = input_dropout_.forward(x, options_.feature_dropout, key.child(1), training);
+    projection_.forward(dropped_input_, weight_->value, h_);
+  }
 
   src_score_.resize_uninitialized(g.num_nodes(), heads);
   dst_score_.resize_uninitialized(g.num_nodes(), heads);
@@ -99,6 +107,11 @@ MatrixView<const T> GATConv<T>::backward(const ForwardContext&, MatrixView<const
                                   att_src_->grad.view());
   attention::head_dot_backward<T>(h_.view(), att_dst_->value.view(), heads, d_dst_.view(), d_h_.view(),
                                   att_dst_->grad.view());
+  if (headwise_) {
+    // The heads' masks are already applied to d_in_.
+    headwise_dropout_.backward(input_, weight_->value, d_h_.view(), weight_->grad, input_grad ? &d_in_ : nullptr);
+    return input_grad ? d_in_.view() : MatrixView<const T>{};
+  }
   projection_.backward(dropped_input_, weight_->value, d_h_.view(), weight_->grad, input_grad ? &d_in_ : nullptr);
   if (res_weight_) {
     residual_projection_.backward(dropped_input_, res_weight_->value, d_out, res_weight_->grad,

@@ -55,6 +55,7 @@ GatModel<T>::GatModel(const GatModelOptions& o) : options_(o) {
       GATConvOptions c = configure(GATConvOptions{});
       c.residual = o.residual;
       c.value_dropout = o.value_dropout;
+      c.feature_dropout_per_head = o.feature_dropout_per_head;
       convs_.push_back(&layers_.add(std::make_unique<GATConv<T>>(c), name));
     } else {
       GAT_REQUIRE(!o.residual, "GatModel: residual connections are available for the gat layer only, not gatv2");

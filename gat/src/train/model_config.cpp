@@ -10,6 +10,7 @@ nlohmann::json to_json(const nn::GatModelOptions& o) {
           {"hidden", o.hidden},                    {"heads", o.heads},
           {"output_heads", o.output_heads},        {"feature_dropout", o.feature_dropout},
           {"attention_dropout", o.attention_dropout}, {"value_dropout", o.value_dropout},
+          {"feature_dropout_per_head", o.feature_dropout_per_head},
           {"negative_slope", o.negative_slope},
           {"activation", nn::to_string(o.activation)}, {"add_self_loops", o.add_self_loops},
           {"residual", o.residual},                {"seed", o.seed}};
@@ -39,7 +40,9 @@ nn::GatModelOptions gat_model_options_from_json(const nlohmann::json& j) {
   field("output_heads", o.output_heads);
   field("feature_dropout", o.feature_dropout);
   field("attention_dropout", o.attention_dropout);
+  // Absent from checkpoints written before these options existed: their defaults apply.
   if (j.contains("value_dropout")) field("value_dropout", o.value_dropout);
+  if (j.contains("feature_dropout_per_head")) field("feature_dropout_per_head", o.feature_dropout_per_head);
   field("negative_slope", o.negative_slope);
   field("add_self_loops", o.add_self_loops);
   field("residual", o.residual);

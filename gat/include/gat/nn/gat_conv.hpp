@@ -29,6 +29,9 @@ struct GATConvOptions {
   double negative_slope = 0.2;
   float dropout = 0.0f;            // on the attention coefficients (PyG's dropout)
   float feature_dropout = 0.0f;    // on the input features (DGL's feat_drop)
+  // Every head draws its own feature-dropout mask, as the reference GAT implementation does (its
+  // dropout sits inside each attention head); off, all heads see one mask, as in PyG and DGL.
+  bool feature_dropout_per_head = false;
   // On the projected features that are aggregated (not those that are scored), as the reference
   // GAT implementation does with its input dropout rate.
   float value_dropout = 0.0f;
@@ -75,6 +78,8 @@ class GATConv : public Layer<T> {
   LayerInput<T> input_;                    // as given
   LayerInput<T> dropped_input_;            // after feature dropout
   detail::InputDropout<T> input_dropout_;
+  detail::HeadwiseInputDropout<T> headwise_dropout_;
+  bool headwise_ = false;                  // the last forward pass dropped out per head
   attention::AttentionDropout attention_dropout_;
   float value_drop_p_ = 0;
   RandomKey value_key_{};

@@ -26,6 +26,7 @@ struct GatModelOptions {
   std::int64_t heads = 8;          // heads in hidden layers
   std::int64_t output_heads = 1;   // heads of the output layer, averaged
   float feature_dropout = 0.6f;    // dropout on every layer's input
+  bool feature_dropout_per_head = false;  // one input-dropout mask per head (gat layer only)
   float attention_dropout = 0.6f;  // dropout on the attention coefficients
   float value_dropout = 0.0f;      // dropout on the aggregated projected features (gat layer only)
   double negative_slope = 0.2;

@@ -35,6 +35,36 @@ class InputDropout {
   BasicCsrMatrix<T> sparse_;
 };
 
+// x W^T where every head draws its own input-dropout mask, as the reference GAT implementation
+// does (one tf.nn.dropout per attention head): head k's columns of the result are
+// dropout_k(x) W_k^T, W_k being rows [k*F, (k+1)*F) of W, and dropout_k the mask of
+// dropout_forward(x, p, key.child(k)). Masks are regenerated in backward, so no per-head copy of
+// x is kept. Sparse input stays sparse and is read once per product for all heads; dense input
+// is dropped out one head at a time, each head's product on its slice of W only.
+template <class T>
+class HeadwiseInputDropout {
+ public:
+  void forward(const LayerInput<T>& x, const BasicMatrix<T>& weight, std::int64_t heads, float p, RandomKey key,
+               BasicMatrix<T>& y);
+  // weight_grad += sum_k dy_k^T dropout_k(x); when dx is given (dense x only),
+  // dx = sum_k dropout_k(dy_k W_k), summed over heads in order.
+  void backward(const LayerInput<T>& x, const BasicMatrix<T>& weight, MatrixView<const T> dy,
+                BasicMatrix<T>& weight_grad, BasicMatrix<T>* dx);
+
+ private:
+  MatrixView<const T> dropped(MatrixView<const T> x, std::int64_t head);  // into dense_
+  T scale() const { return T(1) / (T(1) - static_cast<T>(p_)); }
+
+  std::int64_t heads_ = 1;
+  float p_ = 0;
+  RandomKey key_{};
+  std::vector<BernoulliSampler> samplers_;  // one per head, for sparse input
+  BasicMatrix<T> dense_;                    // one head's dropped dense input
+  BasicMatrix<T> weight_t_;                 // W^T, for sparse input
+  BasicMatrix<T> grad_t_;                   // x^T dy over all heads, for sparse input
+  BasicMatrix<T> dx_head_;                  // one head's dy_k W_k
+};
+
 // heads_out: N x heads*F. Concat: out = heads_out (+ bias); mean: out = mean over heads (+ bias).
 template <class T>
 void merge_heads(MatrixView<const T> heads_out, std::int64_t heads, bool concat, const Parameter<T>* bias,
