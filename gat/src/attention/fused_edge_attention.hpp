@@ -56,11 +56,10 @@ struct DropFactor {
     using U = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
     const std::uint32_t thr = static_cast<std::uint32_t>(threshold);
     const U kbits = std::bit_cast<U>(k);
-#pragma omp simd
-    for (std::int64_t t = 0; t < n; ++t) {
-      const U keep = U(0) - static_cast<U>(bits24(base, first + static_cast<std::uint64_t>(t)) >= thr);
+    for_each_bits24(base, first, n, [&](std::int64_t t, std::uint32_t bits) {
+      const U keep = U(0) - static_cast<U>(bits >= thr);
       out[t] = std::bit_cast<T>(static_cast<U>(kbits & keep));
-    }
+    });
   }
 };
 

@@ -32,6 +32,25 @@ constexpr std::uint32_t bits24(std::uint64_t base, std::uint64_t index) noexcept
   return mix32(static_cast<std::uint32_t>(index) ^ static_cast<std::uint32_t>(base) ^ hi) >> 8;
 }
 
+// bits24(base, first + t) for t in [0, n), passed to f(t, bits): the high half of the index is the
+// same across a 2^32 block, so its round of mixing is done once per block, not per draw (one
+// mix32 per draw instead of two). The loop vectorises. Exactly bits24's values.
+template <class F>
+inline void for_each_bits24(std::uint64_t base, std::uint64_t first, std::int64_t n, F&& f) {
+  std::int64_t t = 0;
+  while (t < n) {
+    const std::uint64_t index = first + static_cast<std::uint64_t>(t);
+    const std::uint32_t lo0 = static_cast<std::uint32_t>(index);
+    const std::uint64_t left_in_block = (std::uint64_t{1} << 32) - lo0;
+    const std::int64_t len = static_cast<std::uint64_t>(n - t) < left_in_block ? n - t : static_cast<std::int64_t>(left_in_block);
+    const std::uint32_t key =
+        static_cast<std::uint32_t>(base) ^ mix32(static_cast<std::uint32_t>(index >> 32) ^ static_cast<std::uint32_t>(base >> 32));
+#pragma omp simd
+    for (std::int64_t u = 0; u < len; ++u) f(t + u, mix32((lo0 + static_cast<std::uint32_t>(u)) ^ key) >> 8);
+    t += len;
+  }
+}
+
 // Identifies one independent random sequence: a seed and a stream number (a layer, an epoch...).
 struct RandomKey {
   std::uint64_t seed = 0;
