@@ -9,22 +9,19 @@
 namespace gat::nn {
 
 namespace {
-// One element: branch-free (the drop decision is a coin flip, so a branch mispredicts half the
-// time). BernoulliSampler gives exactly key.bernoulli(index, p), with the key mixing hoisted.
-// The kept value is and-ed with an all-ones or all-zeros mask, so a dropped inf or NaN is still 0.
+// Branch-free (the drop decision is a coin flip, so a branch mispredicts half the time): the
+// draws are exactly key.bernoulli(index, p) (BernoulliSampler's bits, hashed by for_each_bits24),
+// and the kept value is and-ed with an all-ones or all-zeros mask, so a dropped inf or NaN is
+// still 0. Not inlined, so that the one-thread path and the OpenMP region run the same code.
 template <class T>
-inline T masked(const BernoulliSampler& s, std::uint64_t index, T x, T scale) {
+[[gnu::noinline]] void mask_range(const BernoulliSampler& s, std::uint64_t first, const T* src,
+                                  T* dst, std::int64_t n, T scale) {  // src may be dst
   using U = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
-  const U keep = static_cast<U>(0) - static_cast<U>(!s.dropped(index));
-  return std::bit_cast<T>(static_cast<U>(std::bit_cast<U>(x * scale) & keep));
-}
-
-// Not inlined, so that the one-thread path and the OpenMP region run the same machine code.
-template <class T>
-[[gnu::noinline]] void mask_range(const BernoulliSampler& s, std::uint64_t base, const T* src, T* dst, std::int64_t n,
-                                  T scale) {
-#pragma omp simd
-  for (std::int64_t c = 0; c < n; ++c) dst[c] = masked(s, base + static_cast<std::uint64_t>(c), src[c], scale);
+  const std::uint32_t threshold = static_cast<std::uint32_t>(s.threshold);
+  for_each_bits24(s.base, first, n, [&](std::int64_t c, std::uint32_t bits) {
+    const U keep = static_cast<U>(0) - static_cast<U>(bits >= threshold);
+    dst[c] = std::bit_cast<T>(static_cast<U>(std::bit_cast<U>(src[c] * scale) & keep));
+  });
 }
 
 template <class T>
