@@ -51,6 +51,10 @@ TEST_CASE("sparse-dense products agree with dense products", "[tensor][sparse]")
   spmm_tn(csr, g.view(), w2.view());
   CHECK(gat_test::normalized_error(w2, w_expected) < 1e-6);
   REQUIRE_THROWS_WITH(spmm(csr, g.view(), c.view()), Catch::Contains("A's columns must equal B's rows"));
+  CsrMatrix extra_offset = csr;  // e.g. offsets built by push_back onto the default {0}
+  extra_offset.offsets.insert(extra_offset.offsets.begin(), 0);
+  REQUIRE_THROWS_WITH(spmm(extra_offset, b.view(), c.view()), Catch::Contains("row offsets"));
+  REQUIRE_THROWS_WITH(spmm_tn(extra_offset, g.view(), w2.view()), Catch::Contains("row offsets"));
 }
 
 TEST_CASE("the 64-column sparse product (8 heads x 8 features) agrees with the dense product", "[tensor][sparse]") {

@@ -38,6 +38,8 @@ void spmm_row64(const BasicCsrMatrix<float>& a, MatrixView<const float> b, std::
 
 template <class T>
 void spmm(const BasicCsrMatrix<T>& a, std::type_identity_t<MatrixView<const T>> b, MatrixView<T> c, bool accumulate) {
+  GAT_REQUIRE(static_cast<std::int64_t>(a.offsets.size()) == a.rows + 1, "spmm: A has ", a.rows, " rows but ",
+              a.offsets.size(), " row offsets (expected rows + 1; see BasicCsrMatrix::validate)");
   GAT_REQUIRE(a.cols == b.rows(), "spmm: A is ", a.rows, "x", a.cols, " but B has ", b.rows(),
               " rows; A's columns must equal B's rows");
   GAT_REQUIRE(c.rows() == a.rows && c.cols() == b.cols(), "spmm: C is ", c.rows(), "x", c.cols(),
@@ -67,6 +69,8 @@ void spmm(const BasicCsrMatrix<T>& a, std::type_identity_t<MatrixView<const T>> 
 template <class T>
 void spmm_tn(const BasicCsrMatrix<T>& a, std::type_identity_t<MatrixView<const T>> b, MatrixView<T> c,
              bool accumulate) {
+  GAT_REQUIRE(static_cast<std::int64_t>(a.offsets.size()) == a.rows + 1, "spmm_tn: A has ", a.rows, " rows but ",
+              a.offsets.size(), " row offsets (expected rows + 1; see BasicCsrMatrix::validate)");
   GAT_REQUIRE(a.rows == b.rows(), "spmm_tn: A is ", a.rows, "x", a.cols, " but B has ", b.rows(),
               " rows; A's rows must equal B's rows");
   GAT_REQUIRE(c.rows() == a.cols && c.cols() == b.cols(), "spmm_tn: C is ", c.rows(), "x", c.cols(), ", expected ",
