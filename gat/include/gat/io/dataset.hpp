@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "gat/graph/graph.hpp"
+#include "gat/graph/permutation.hpp"
 #include "gat/tensor/features.hpp"
 
 namespace gat::io {
@@ -50,6 +51,12 @@ struct DatasetStats {
 };
 
 DatasetStats statistics(const Dataset& dataset);
+
+// The same dataset with node v renamed to p.new_id(v): edges (in their input order), feature
+// rows, labels, splits (sorted again) and node names. Used to train on a locality order
+// (reverse_cuthill_mckee_order, degree_order); a model's parameters do not depend on node order,
+// so a model trained on the permuted dataset applies to the original one as it is.
+Dataset permuted(const Dataset& dataset, const Permutation& p);
 
 // Checks every invariant (shapes, ids and labels in range, finite features); throws DataError
 // naming `source` when one fails. Every reader calls it before returning.
