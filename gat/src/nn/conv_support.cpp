@@ -1,8 +1,11 @@
 #include "gat/nn/detail/conv_support.hpp"
 
+#include <type_traits>
+
 #include "gat/core/parallel.hpp"
 #include "gat/nn/dropout.hpp"
 #include "gat/tensor/matmul.hpp"
+#include "nn/headwise_spmm.hpp"
 
 namespace gat::nn::detail {
 
@@ -128,7 +131,14 @@ void HeadwiseInputDropout<T>::forward(const LayerInput<T>& x, const BasicMatrix<
     weight_t_.resize_uninitialized(weight.cols(), weight.rows());
     for (std::int64_t r = 0; r < weight.rows(); ++r)
       for (std::int64_t c = 0; c < weight.cols(); ++c) weight_t_(c, r) = weight(r, c);
-    headwise_spmm<T>(*x.sparse, weight_t_.view(), head_samplers(samplers_, heads, p, key), scale(), y.view());
+    const auto& samplers = head_samplers(samplers_, heads, p, key);
+    if constexpr (std::is_same_v<T, float>) {
+      if (heads == 8 && f == 8) {
+        headwise_spmm_8x8(*x.sparse, weight_t_.view(), samplers.data(), scale(), y.view());
+        return;
+      }
+    }
+    headwise_spmm<T>(*x.sparse, weight_t_.view(), samplers, scale(), y.view());
     return;
   }
   for (std::int64_t k = 0; k < heads; ++k)
@@ -144,7 +154,15 @@ void HeadwiseInputDropout<T>::backward(const LayerInput<T>& x, const BasicMatrix
   const std::int64_t f = weight.rows() / heads_;
   if (x.is_sparse()) {
     grad_t_.resize_uninitialized(x.cols(), weight.rows());
-    headwise_spmm_tn<T>(*x.sparse, dy, head_samplers(samplers_, heads_, p_, key_), scale(), grad_t_.view());
+    const auto& samplers = head_samplers(samplers_, heads_, p_, key_);
+    bool done = false;
+    if constexpr (std::is_same_v<T, float>) {
+      if (heads_ == 8 && f == 8) {
+        headwise_spmm_tn_8x8(*x.sparse, dy, samplers.data(), scale(), grad_t_.view());
+        done = true;
+      }
+    }
+    if (!done) headwise_spmm_tn<T>(*x.sparse, dy, samplers, scale(), grad_t_.view());
     for (std::int64_t r = 0; r < weight_grad.rows(); ++r)
       for (std::int64_t c = 0; c < weight_grad.cols(); ++c) weight_grad(r, c) += grad_t_(c, r);
     return;
