@@ -316,7 +316,7 @@ TEST_CASE("GATConv: a feature-dropout mask per head is bitwise identical with 1 
   }
 }
 
-TEST_CASE("GatModel hands the reference-dropout options to its gat layers; checkpoints keep them", "[nn][gat]") {
+TEST_CASE("GatModel hands the reference-dropout options to its gat layers, checkpoints keep them", "[nn][gat]") {
   const Graph g = random_graph(15, 45, 29);
   const Matrix x = gat_test::random_matrix<float>(15, 6, 30);
   auto run = [&](bool per_head, bool training) {
