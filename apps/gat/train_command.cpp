@@ -12,6 +12,7 @@
 #include "cli_common.hpp"
 #include "commands.hpp"
 #include "gat/train/model_config.hpp"
+#include "gat/train/repeated_runs.hpp"
 #include "gat/train/trainer.hpp"
 
 namespace gat::cli {
@@ -21,6 +22,7 @@ namespace {
 struct TrainFlags {
   DatasetFlags data;
   int runs = 1;
+  int concurrent_runs = 0;  // 0: as many runs side by side as threads
   std::uint64_t seed = 0;
   std::string summary, save, log;
   bool json = false;
@@ -37,7 +39,7 @@ struct TrainFlags {
 // Pubmed: 8 averaged output heads, lr 0.01, L2 0.001. Dropout is applied where the reference
 // implementation applies it: inside every head (a mask of its own on the layer input) and on the
 // projected features it aggregates, at the input rate. Measured (docs/results.md), that is what
-// closes most of the gap to the paper on Pubmed and Citeseer.
+// closes the gap to the paper on Pubmed and Citeseer.
 void apply_preset(const std::string& dataset, nn::GatModelOptions& model, train::TrainOptions& train) {
   model.hidden = 8;
   model.heads = 8;
@@ -121,18 +123,21 @@ int run_train(const TrainFlags& f) {
               << " edges, " << ds.features.cols() << " features, " << ds.num_classes << " classes; "
               << f.runs << " run(s) from seed " << f.seed << "\n";
 
+  // One after the other, the progress line follows every epoch; side by side (--threads 2 and more),
+  // each run reports when it ends. Either way the log and the result lines come in run order.
+  train_options.on_epoch = [&](const train::EpochRecord& e) {
+    std::ostringstream line;
+    line << "epoch " << e.epoch << " loss " << std::fixed << std::setprecision(4) << e.train_loss << " val_acc "
+         << e.val_accuracy;
+    progress(line.str());
+  };
   nlohmann::json runs = nlohmann::json::array();
-  double sum = 0, sum_sq = 0, best_val = -1;
-  std::unique_ptr<nn::GatModel<float>> best_model;
-  for (int r = 0; r < f.runs; ++r) {
-    const std::uint64_t seed = f.seed + static_cast<std::uint64_t>(r);
-    model_options.seed = seed;
-    train_options.seed = seed;
-    auto model = std::make_unique<nn::GatModel<float>>(model_options);
-    train_options.on_epoch = [&](const train::EpochRecord& e) {
-      if (log)
-        *log << nlohmann::json{{"run", r},
-                               {"seed", seed},
+  const auto report = [&](const train::RunOutcome& run) {
+    end_progress();
+    if (log)
+      for (const train::EpochRecord& e : run.epochs)
+        *log << nlohmann::json{{"run", run.run},
+                               {"seed", run.seed},
                                {"epoch", e.epoch},
                                {"train_loss", e.train_loss},
                                {"train_accuracy", e.train_accuracy},
@@ -141,33 +146,25 @@ int run_train(const TrainFlags& f) {
                                {"seconds", e.seconds}}
                     .dump()
              << '\n';
-      std::ostringstream line;
-      line << "run " << r + 1 << "/" << f.runs << " epoch " << e.epoch << " loss " << std::fixed
-           << std::setprecision(4) << e.train_loss << " val_acc " << e.val_accuracy;
-      progress(line.str());
-    };
-    const train::TrainResult result = train::train_node_classifier(*model, task, train_options);
-    end_progress();
-    runs.push_back({{"seed", seed},
+    const train::TrainResult& result = run.result;
+    runs.push_back({{"seed", run.seed},
                     {"test_accuracy", result.test_accuracy},
                     {"val_accuracy", result.val_accuracy},
                     {"val_loss", result.val_loss},
                     {"epochs", result.epochs},
                     {"best_epoch", result.best_epoch},
                     {"train_seconds", result.train_seconds}});
-    sum += result.test_accuracy;
-    sum_sq += result.test_accuracy * result.test_accuracy;
     if (!f.json)
-      std::cout << "run " << r << " seed " << seed << ": test accuracy " << std::fixed << std::setprecision(4)
-                << result.test_accuracy << "  val accuracy " << result.val_accuracy << "  epochs " << result.epochs
-                << " (best " << result.best_epoch << ")  " << std::setprecision(2) << result.train_seconds << " s\n";
-    if (result.val_accuracy > best_val) {
-      best_val = result.val_accuracy;
-      best_model = std::move(model);
-    }
-  }
-  const double mean = sum / f.runs;
-  const double std_dev = f.runs > 1 ? std::sqrt(std::max(0.0, (sum_sq - f.runs * mean * mean) / (f.runs - 1))) : 0.0;
+      std::cout << "run " << run.run << " seed " << run.seed << ": test accuracy " << std::fixed
+                << std::setprecision(4) << result.test_accuracy << "  val accuracy " << result.val_accuracy
+                << "  epochs " << result.epochs << " (best " << result.best_epoch << ")  " << std::setprecision(2)
+                << result.train_seconds << " s" << std::endl;
+  };
+  train::RepeatedRunsResult trained = train::train_repeated(
+      model_options, train_options, task, {.runs = f.runs, .first_seed = f.seed, .concurrent = f.concurrent_runs},
+      report);
+  const std::unique_ptr<nn::GatModel<float>>& best_model = trained.best_model;
+  const double mean = trained.test_accuracy_mean, std_dev = trained.test_accuracy_std;
 
   nlohmann::json summary{{"dataset", name},
                          {"runs", runs},
@@ -206,6 +203,10 @@ Runner add_train_command(CLI::App& app) {
   f->data.add_to(*cmd);
   cmd->add_option("--runs", f->runs, "models to train, with seeds seed, seed+1, ...")->check(positive_number());
   cmd->add_option("--seed", f->seed, "seed of the first run");
+  cmd->add_option("--concurrent-runs", f->concurrent_runs,
+                  "runs trained side by side, one thread each (default: one per thread; 1: one after the other, "
+                  "each with all threads); the results are the same either way")
+      ->check(positive_number());
   cmd->add_option("--summary", f->summary, "write a JSON summary of all runs to FILE");
   cmd->add_option("--save", f->save, "write the checkpoint (best validation accuracy) to FILE (.safetensors)");
   cmd->add_option("--log", f->log, "write the training curve as JSON lines to FILE");
