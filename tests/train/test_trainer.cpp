@@ -216,3 +216,47 @@ TEST_CASE("a failing run stops repeated runs with its error, side by side too", 
                     Catch::Contains("runs must be at least 1"));
   set_num_threads(1);
 }
+
+TEST_CASE("model selection by validation loss or accuracy keeps that epoch's model", "[train]") {
+  Prepared p = synthetic(1200);
+  const train::NodeClassificationTask task{&p.graph, &p.data.features, p.data.labels, p.data.train, p.data.valid,
+                                           p.data.test};
+  for (auto selection : {train::ModelSelection::loss, train::ModelSelection::accuracy,
+                         train::ModelSelection::accuracy_and_loss}) {
+    nn::GatModel<float> model(model_options(p.data));
+    std::vector<train::EpochRecord> epochs;
+    train::TrainOptions o;
+    o.max_epochs = 300;
+    o.patience = 8;
+    o.lr = 0.05;
+    o.selection = selection;
+    o.on_epoch = [&](const train::EpochRecord& e) { epochs.push_back(e); };
+    const auto result = train::train_node_classifier(model, task, o);
+    INFO("selection " << static_cast<int>(selection));
+    REQUIRE(result.epochs == static_cast<std::int64_t>(epochs.size()));
+    // Replay the rule over the recorded curve: the kept epoch and the stopping epoch must match.
+    double best_acc = 0, best_loss = 1e300;
+    std::int64_t kept = 0, bad = 0, stop = 0;
+    for (const auto& e : epochs) {
+      const bool acc_ok = e.val_accuracy >= best_acc, loss_ok = e.val_loss <= best_loss;
+      const bool keep = selection == train::ModelSelection::loss       ? loss_ok
+                        : selection == train::ModelSelection::accuracy ? acc_ok
+                                                                       : acc_ok && loss_ok;
+      const bool progress = selection == train::ModelSelection::accuracy_and_loss ? acc_ok || loss_ok : keep;
+      if (keep) kept = e.epoch;
+      if (progress) {
+        best_acc = std::max(best_acc, e.val_accuracy);
+        best_loss = std::min(best_loss, e.val_loss);
+        bad = 0;
+      } else if (++bad >= o.patience) {
+        stop = e.epoch;
+        break;
+      }
+    }
+    CHECK(result.best_epoch == kept);
+    CHECK(result.epochs == stop);
+    CHECK(result.val_loss == epochs[kept - 1].val_loss);
+    const Matrix logits = train::predict_logits(model, p.graph, p.data.features);
+    CHECK(train::accuracy<float>(logits.view(), p.data.labels, p.data.valid) == epochs[kept - 1].val_accuracy);
+  }
+}

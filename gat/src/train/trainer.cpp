@@ -108,13 +108,20 @@ TrainResult train_node_classifier(nn::GatModel<float>& model, const NodeClassifi
       result.val_loss = rec.val_loss;
       continue;
     }
-    if (rec.val_accuracy >= best_acc || rec.val_loss <= best_loss) {
-      if (rec.val_accuracy >= best_acc && rec.val_loss <= best_loss) {
-        kept = snapshot(model);
-        result.best_epoch = epoch;
-        result.val_accuracy = rec.val_accuracy;
-        result.val_loss = rec.val_loss;
-      }
+    const bool acc_ok = rec.val_accuracy >= best_acc, loss_ok = rec.val_loss <= best_loss;
+    bool keep = false, progress = false;
+    switch (options.selection) {
+      case ModelSelection::accuracy_and_loss: keep = acc_ok && loss_ok; progress = acc_ok || loss_ok; break;
+      case ModelSelection::loss: keep = progress = loss_ok; break;
+      case ModelSelection::accuracy: keep = progress = acc_ok; break;
+    }
+    if (keep) {
+      kept = snapshot(model);
+      result.best_epoch = epoch;
+      result.val_accuracy = rec.val_accuracy;
+      result.val_loss = rec.val_loss;
+    }
+    if (progress) {
       best_acc = std::max(best_acc, rec.val_accuracy);
       best_loss = std::min(best_loss, rec.val_loss);
       bad_epochs = 0;
