@@ -14,6 +14,10 @@
 
 namespace gat::cli {
 
+namespace {
+constexpr double kSparseBelowDensity = 0.3;
+}  // namespace
+
 void DatasetFlags::add_to(CLI::App& app) {
   app.add_option("--dataset", dataset,
                  "cora, citeseer, pubmed, another name under --data-root, a path, or 'synthetic' (the default)");
@@ -36,6 +40,10 @@ io::Dataset DatasetFlags::load() const {
 PreparedData prepare(const DatasetFlags& flags) {
   PreparedData data{flags.load(), {}};
   if (!flags.raw_features) data.dataset.features.normalize_rows();
+  // Dense features that are mostly zeros (Pubmed's TF-IDF rows: 10% nonzero) are multiplied as
+  // CSR: the first projection then does a tenth of the multiplications. Same values; the sums
+  // differ from the dense product's only by rounding.
+  data.dataset.features.sparsify(kSparseBelowDensity);
   data.graph = Graph::from_edges(data.dataset.edges);
   return data;
 }
