@@ -52,6 +52,7 @@
 #include "gat/train/metrics.hpp"
 #include "gat/train/model_config.hpp"
 #include "gat/train/optimizer.hpp"
+#include "gat/train/paper_presets.hpp"
 #include "gat/train/repeated_runs.hpp"
 #include "gat/train/trainer.hpp"
 

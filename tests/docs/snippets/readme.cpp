@@ -9,9 +9,11 @@ void snippet_readme() {
   data.features.normalize_rows();
   gat::Graph graph = gat::Graph::from_edges(data.edges);
 
-  gat::nn::GatModel<float> model({.in_features = data.features.cols(), .num_classes = data.num_classes});
+  // The paper's model and training, as `gat train` runs them (GatModelOptions alone follow PyG).
+  auto [model_options, train_options] = gat::train::paper_preset("cora", data.features.cols(), data.num_classes);
+  gat::nn::GatModel<float> model(model_options);
   auto result = gat::train::train_node_classifier(
-      model, {&graph, &data.features, data.labels, data.train, data.valid, data.test}, {});
+      model, {&graph, &data.features, data.labels, data.train, data.valid, data.test}, train_options);
   // result.test_accuracy, result.epochs ...
 
   // Every layer's attention weights: edges x heads, each edge with its source, target and input edge id.
