@@ -19,6 +19,7 @@ void snippet_layers();
 void snippet_training();
 void snippet_attention();
 void snippet_checkpoints();
+void snippet_paper_runs();
 
 namespace {
 
@@ -111,4 +112,5 @@ TEST_CASE("the snippets run", "[docs]") {
   CHECK_NOTHROW(snippet_training());
   CHECK_NOTHROW(snippet_attention());
   CHECK_NOTHROW(snippet_checkpoints());
+  CHECK_NOTHROW(snippet_paper_runs());
 }
