@@ -16,15 +16,6 @@ namespace gat::nn::detail {
 typedef float v8f __attribute__((vector_size(32)));
 typedef std::uint32_t v8u __attribute__((vector_size(32)));
 
-inline v8u mix32_lanes(v8u x) {
-  x ^= x >> 16;
-  x *= 0x7feb352dU;
-  x ^= x >> 15;
-  x *= 0x846ca68bU;
-  x ^= x >> 16;
-  return x;
-}
-
 // Eight BernoulliSamplers (one per head) evaluated at one index: lane k is all ones when head k
 // keeps the value (bits24 >= threshold), zero when it drops it.
 struct HeadMasks8 {

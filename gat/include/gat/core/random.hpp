@@ -15,8 +15,10 @@ constexpr std::uint64_t mix64(std::uint64_t z) noexcept {
 }
 
 // Chris Wellons' lowbias32: a 32-bit mixer that vectorises (32-bit lane multiplies, unlike
-// mix64's 64-bit ones on AVX2).
-constexpr std::uint32_t mix32(std::uint32_t x) noexcept {
+// mix64's 64-bit ones on AVX2). U is std::uint32_t or a vector of them (GCC's vector_size
+// types), which mixes every lane at once.
+template <class U>
+constexpr U mix32_lanes(U x) noexcept {
   x ^= x >> 16;
   x *= 0x7feb352dU;
   x ^= x >> 15;
@@ -24,6 +26,7 @@ constexpr std::uint32_t mix32(std::uint32_t x) noexcept {
   x ^= x >> 16;
   return x;
 }
+constexpr std::uint32_t mix32(std::uint32_t x) noexcept { return mix32_lanes(x); }
 
 // 24 random bits of (mixed key `base`, index), for Bernoulli draws (dropout masks): two rounds of
 // mix32 over the index's halves, each keyed by one half of the 64-bit base.
