@@ -73,17 +73,15 @@ std::vector<std::string> split(const std::string& s) {
   return out;
 }
 
-// Features stored as CSR below this density, as `gat train` does (apps/gat/cli_common.cpp: Pubmed's
-// TF-IDF rows are 10% nonzero); applied to the datasets, not to the --dense-features synthetic input.
-constexpr double kSparseBelowDensity = 0.3;
-
+// Dataset features are stored as CSR below Features::kSparseDensity, as `gat train` does (Pubmed's
+// TF-IDF rows are 10% nonzero); not applied to the --dense-features synthetic input.
 nlohmann::json run_case(const std::string& name, gat::io::Dataset& data, int threads, std::int64_t epochs,
                         int inference_runs, double setup_s, bool sparsify) {
   gat::set_num_threads(threads);
   const long setup_peak_kb = proc_status_kb("VmHWM"), setup_rss_kb = proc_status_kb("VmRSS");
   const bool phase_peak = reset_peak_rss();
   data.features.normalize_rows();
-  if (sparsify) data.features.sparsify(kSparseBelowDensity);
+  if (sparsify) data.features.sparsify();
   const gat::Graph graph = gat::Graph::from_edges(data.edges);
   gat::nn::GatModelOptions mo;
   mo.in_features = data.features.cols();

@@ -14,10 +14,6 @@
 
 namespace gat::cli {
 
-namespace {
-constexpr double kSparseBelowDensity = 0.3;
-}  // namespace
-
 void DatasetFlags::add_to(CLI::App& app) {
   app.add_option("--dataset", dataset,
                  "cora, citeseer, pubmed, another name under --data-root, a path, or 'synthetic' (the default)");
@@ -43,7 +39,7 @@ PreparedData prepare(const DatasetFlags& flags) {
   // Dense features that are mostly zeros (Pubmed's TF-IDF rows: 10% nonzero) are multiplied as
   // CSR: the first projection then does a tenth of the multiplications. Same values; the sums
   // differ from the dense product's only by rounding.
-  data.dataset.features.sparsify(kSparseBelowDensity);
+  data.dataset.features.sparsify();
   data.graph = Graph::from_edges(data.dataset.edges);
   return data;
 }

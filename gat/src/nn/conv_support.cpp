@@ -4,6 +4,7 @@
 
 #include "gat/core/parallel.hpp"
 #include "gat/nn/dropout.hpp"
+#include "gat/nn/projection.hpp"
 #include "gat/tensor/matmul.hpp"
 #include "nn/headwise_spmm.hpp"
 
@@ -59,12 +60,15 @@ std::vector<BernoulliSampler>& head_samplers(std::vector<BernoulliSampler>& samp
 }
 
 // y = [dropout_0(x) W_0^T | dropout_1(x) W_1^T | ...] for CSR x in one pass over x (not one per
-// head): each stored value draws one mask bit per head and is scaled or zeroed branch-free
+// head; 8 heads x 8 features in float: the vector kernel of headwise_spmm.hpp, same results): each stored value draws one mask bit per head and is scaled or zeroed branch-free
 // (a coin flip mispredicts half the time). Rows are independent, so threads split them.
 template <class T>
 void headwise_spmm(const BasicCsrMatrix<T>& x, MatrixView<const T> weight_t, const std::vector<BernoulliSampler>& heads,
                    T scale, MatrixView<T> y) {
   const std::int64_t h = static_cast<std::int64_t>(heads.size()), f = weight_t.cols() / h;
+  if constexpr (std::is_same_v<T, float>) {
+    if (h == 8 && f == 8) return headwise_spmm_8x8(x, weight_t, heads.data(), scale, y);
+  }
   parallel_for_rows(x.offsets, [&](std::int64_t begin, std::int64_t end) {
     for (std::int64_t r = begin; r < end; ++r) {
       T* out = y.row_ptr(r);
@@ -89,6 +93,9 @@ template <class T>
 void headwise_spmm_tn(const BasicCsrMatrix<T>& x, MatrixView<const T> dy, const std::vector<BernoulliSampler>& heads,
                       T scale, MatrixView<T> grad_t) {
   const std::int64_t h = static_cast<std::int64_t>(heads.size()), f = dy.cols() / h;
+  if constexpr (std::is_same_v<T, float>) {
+    if (h == 8 && f == 8) return headwise_spmm_tn_8x8(x, dy, heads.data(), scale, grad_t);
+  }
   for (std::int64_t r = 0; r < grad_t.rows(); ++r)
     for (std::int64_t j = 0; j < grad_t.cols(); ++j) grad_t(r, j) = T(0);
   parallel_for(h, 1, [&](std::int64_t h0, std::int64_t h1) {
@@ -128,17 +135,8 @@ void HeadwiseInputDropout<T>::forward(const LayerInput<T>& x, const BasicMatrix<
   const std::int64_t f = weight.rows() / heads;
   y.resize_uninitialized(x.rows(), weight.rows());
   if (x.is_sparse()) {
-    weight_t_.resize_uninitialized(weight.cols(), weight.rows());
-    for (std::int64_t r = 0; r < weight.rows(); ++r)
-      for (std::int64_t c = 0; c < weight.cols(); ++c) weight_t_(c, r) = weight(r, c);
-    const auto& samplers = head_samplers(samplers_, heads, p, key);
-    if constexpr (std::is_same_v<T, float>) {
-      if (heads == 8 && f == 8) {
-        headwise_spmm_8x8(*x.sparse, weight_t_.view(), samplers.data(), scale(), y.view());
-        return;
-      }
-    }
-    headwise_spmm<T>(*x.sparse, weight_t_.view(), samplers, scale(), y.view());
+    transpose_into(weight.view(), weight_t_);
+    headwise_spmm<T>(*x.sparse, weight_t_.view(), head_samplers(samplers_, heads, p, key), scale(), y.view());
     return;
   }
   for (std::int64_t k = 0; k < heads; ++k)
@@ -154,17 +152,8 @@ void HeadwiseInputDropout<T>::backward(const LayerInput<T>& x, const BasicMatrix
   const std::int64_t f = weight.rows() / heads_;
   if (x.is_sparse()) {
     grad_t_.resize_uninitialized(x.cols(), weight.rows());
-    const auto& samplers = head_samplers(samplers_, heads_, p_, key_);
-    bool done = false;
-    if constexpr (std::is_same_v<T, float>) {
-      if (heads_ == 8 && f == 8) {
-        headwise_spmm_tn_8x8(*x.sparse, dy, samplers.data(), scale(), grad_t_.view());
-        done = true;
-      }
-    }
-    if (!done) headwise_spmm_tn<T>(*x.sparse, dy, samplers, scale(), grad_t_.view());
-    for (std::int64_t r = 0; r < weight_grad.rows(); ++r)
-      for (std::int64_t c = 0; c < weight_grad.cols(); ++c) weight_grad(r, c) += grad_t_(c, r);
+    headwise_spmm_tn<T>(*x.sparse, dy, head_samplers(samplers_, heads_, p_, key_), scale(), grad_t_.view());
+    add_transposed(MatrixView<const T>(grad_t_.view()), weight_grad);
     return;
   }
   if (dx) dx->resize_uninitialized(x.rows(), x.cols());

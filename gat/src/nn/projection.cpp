@@ -5,14 +5,27 @@
 
 namespace gat::nn {
 
-namespace {
+namespace detail {
 template <class T>
 void transpose_into(MatrixView<const T> in, BasicMatrix<T>& out) {
   out.resize_uninitialized(in.cols(), in.rows());
   for (std::int64_t r = 0; r < in.rows(); ++r)
     for (std::int64_t c = 0; c < in.cols(); ++c) out(c, r) = in(r, c);
 }
-}  // namespace
+
+template <class T>
+void add_transposed(MatrixView<const T> b, BasicMatrix<T>& a) {
+  GAT_REQUIRE(a.rows() == b.cols() && a.cols() == b.rows(), "add_transposed: ", a.rows(), "x", a.cols(),
+              " += (", b.rows(), "x", b.cols(), ")^T");
+  for (std::int64_t r = 0; r < a.rows(); ++r)
+    for (std::int64_t c = 0; c < a.cols(); ++c) a(r, c) += b(c, r);
+}
+
+template void transpose_into<float>(MatrixView<const float>, BasicMatrix<float>&);
+template void transpose_into<double>(MatrixView<const double>, BasicMatrix<double>&);
+template void add_transposed<float>(MatrixView<const float>, BasicMatrix<float>&);
+template void add_transposed<double>(MatrixView<const double>, BasicMatrix<double>&);
+}  // namespace detail
 
 template <class T>
 void Projection<T>::forward(const LayerInput<T>& x, const BasicMatrix<T>& weight, BasicMatrix<T>& y) {
@@ -20,7 +33,7 @@ void Projection<T>::forward(const LayerInput<T>& x, const BasicMatrix<T>& weight
               weight.cols(), " (weight is ", weight.rows(), "x", weight.cols(), ")");
   y.resize_uninitialized(x.rows(), weight.rows());
   if (x.is_sparse()) {
-    transpose_into(weight.view(), weight_t_);
+    detail::transpose_into(weight.view(), weight_t_);
     spmm(*x.sparse, weight_t_.view(), y.view());
   } else {
     matmul_nt(x.dense, weight.view(), y.view());
@@ -35,8 +48,7 @@ void Projection<T>::backward(const LayerInput<T>& x, const BasicMatrix<T>& weigh
   if (x.is_sparse()) {
     weight_grad_t_.resize_uninitialized(x.cols(), dy.cols());
     spmm_tn(*x.sparse, dy, weight_grad_t_.view());
-    for (std::int64_t r = 0; r < weight_grad.rows(); ++r)
-      for (std::int64_t c = 0; c < weight_grad.cols(); ++c) weight_grad(r, c) += weight_grad_t_(c, r);
+    detail::add_transposed(MatrixView<const T>(weight_grad_t_.view()), weight_grad);
     GAT_REQUIRE(dx == nullptr, "projection backward: no input gradient for sparse input (it is data)");
     return;
   }

@@ -43,10 +43,11 @@ std::unique_ptr<Optimizer<float>> make_optimizer(nn::GatModel<float>& model, con
   return nullptr;
 }
 
-std::vector<Matrix> snapshot(nn::GatModel<float>& model) {
-  std::vector<Matrix> values;
-  for (auto& p : model.named_parameters()) values.push_back(p.parameter->value);
-  return values;
+// Into the matrices of the last snapshot: keeping a better epoch's model allocates nothing.
+void snapshot(nn::GatModel<float>& model, std::vector<Matrix>& values) {
+  auto params = model.named_parameters();
+  values.resize(params.size());
+  for (std::size_t i = 0; i < params.size(); ++i) values[i].assign(params[i].parameter->value.view());
 }
 
 void restore(nn::GatModel<float>& model, const std::vector<Matrix>& values) {
@@ -72,7 +73,8 @@ TrainResult train_node_classifier(nn::GatModel<float>& model, const NodeClassifi
   TrainResult result;
   double best_acc = 0, best_loss = std::numeric_limits<double>::infinity();
   std::int64_t bad_epochs = 0;
-  std::vector<Matrix> kept = snapshot(model);
+  std::vector<Matrix> kept;
+  snapshot(model, kept);
   const auto start = Clock::now();
 
   for (std::int64_t epoch = 1; epoch <= options.max_epochs; ++epoch) {
@@ -116,7 +118,7 @@ TrainResult train_node_classifier(nn::GatModel<float>& model, const NodeClassifi
       case ModelSelection::accuracy: keep = progress = acc_ok; break;
     }
     if (keep) {
-      kept = snapshot(model);
+      snapshot(model, kept);
       result.best_epoch = epoch;
       result.val_accuracy = rec.val_accuracy;
       result.val_loss = rec.val_loss;

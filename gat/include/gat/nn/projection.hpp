@@ -19,6 +19,15 @@ class Projection {
   BasicMatrix<T> weight_grad_t_;  // x^T dy, for sparse products
 };
 
+namespace detail {
+// out = in^T (out resized): the weight's layout for sparse products.
+template <class T>
+void transpose_into(MatrixView<const T> in, BasicMatrix<T>& out);
+// a += b^T: a weight gradient computed in the sparse products' transposed layout.
+template <class T>
+void add_transposed(MatrixView<const T> b, BasicMatrix<T>& a);
+}  // namespace detail
+
 extern template class Projection<float>;
 extern template class Projection<double>;
 
