@@ -1,7 +1,8 @@
 // Google Benchmark micro-benchmarks of the kernels behind a GAT training step, on a Cora-sized
 // synthetic citation graph (2708 nodes, ~13k edges with self-loops) and, for the edge kernels, a
 // large one (default 100k nodes with the generator's Cora-like degree): fused forward and backward
-// attention (8 heads x 8 features, dropout 0.6), the unfused reference forward (scores, edge softmax,
+// attention (8 heads x 8 features, dropout 0.6) and the single-head output layer (1 x 7, forward and
+// backward), the unfused reference forward (scores, edge softmax,
 // dropout, aggregate), the projection with sparse (bag-of-words) and dense input, a whole GATConv
 // layer forward + backward, and the Adam step.
 // Run with --benchmark_min_time=0.2 (or more) and gat's thread count from GAT_THREADS (default 1).
@@ -34,6 +35,7 @@
 namespace {
 
 constexpr std::int64_t kHeads = 8, kF = 8;
+constexpr std::int64_t kClasses = 7;  // Cora's output layer: 1 head x 7 features
 
 std::int64_t g_large_nodes = 100000;
 double g_large_in_degree = 0;  // 0: generator default
@@ -65,6 +67,7 @@ struct GraphCase {
   gat::io::Dataset data;
   gat::Graph graph;      // with one self-loop per node, as GATConv uses it
   gat::Matrix h, src, dst, d_out;
+  gat::Matrix h1, src1, dst1, d_out1;  // a single-head output layer: 1 head x kClasses
 };
 
 void fill(gat::Matrix& m, std::uint64_t stream) {
@@ -109,6 +112,14 @@ const GraphCase& graph_case(std::int64_t nodes) {
     fill(slot->src, 2);
     fill(slot->dst, 3);
     fill(slot->d_out, 4);
+    slot->h1 = gat::Matrix(n, kClasses);
+    slot->src1 = gat::Matrix(n, 1);
+    slot->dst1 = gat::Matrix(n, 1);
+    slot->d_out1 = gat::Matrix(n, kClasses);
+    fill(slot->h1, 5);
+    fill(slot->src1, 6);
+    fill(slot->dst1, 7);
+    fill(slot->d_out1, 8);
     std::printf("graph %lld nodes: %lld edges with self-loops (in-degree %.2f + 1)\n", static_cast<long long>(n),
                 static_cast<long long>(slot->graph.num_edges()),
                 static_cast<double>(slot->data.edges.source.size()) / static_cast<double>(n));
@@ -172,6 +183,29 @@ void BM_FusedBackward(benchmark::State& state) {
     benchmark::DoNotOptimize(d_h.data());
   }
   set_counters(state, c, 2 * fused_bytes(c) + static_cast<double>(c.graph.num_edges()) * kHeads * 8.0, t0);
+}
+
+// The single-head output layer (1 x kClasses, dropout 0.6): forward then backward per iteration.
+void BM_FusedOutputLayer(benchmark::State& state) {
+  const GraphCase& c = graph_case(state.range(0));
+  const gat::attention::AttentionDropout drop{0.6f, {1, 3}};
+  const std::int64_t n = c.graph.num_nodes();
+  gat::Matrix out(n, kClasses), d_src(n, 1), d_dst(n, 1), d_h(n, kClasses);
+  gat::attention::GraphAttentionState<float> st;
+  auto step = [&] {
+    gat::attention::gat_attention_forward<float>(c.graph, c.src1.view(), c.dst1.view(), c.h1.view(), 1, {}, drop,
+                                                 out.view(), st, false);
+    gat::attention::gat_attention_backward<float>(c.graph, c.src1.view(), c.dst1.view(), c.h1.view(), 1, {}, drop,
+                                                  st, c.d_out1.view(), d_src.view(), d_dst.view(), d_h.view());
+  };
+  step();  // untimed
+  const auto t0 = Clock::now();
+  for (auto _ : state) {
+    step();
+    benchmark::DoNotOptimize(d_h.data());
+  }
+  const double e = static_cast<double>(c.graph.num_edges());
+  set_counters(state, c, 3 * e * (kClasses + 1) * 4.0 + e * 16.0, t0);
 }
 
 void BM_UnfusedForward(benchmark::State& state) {
@@ -320,6 +354,7 @@ int main(int argc, char** argv) {
     benchmark::RegisterBenchmark("BM_FusedForward", BM_FusedForward)->Arg(nodes)->UseRealTime()->Unit(benchmark::kMicrosecond);
     benchmark::RegisterBenchmark("BM_FusedBackward", BM_FusedBackward)->Arg(nodes)->UseRealTime()->Unit(benchmark::kMicrosecond);
     benchmark::RegisterBenchmark("BM_UnfusedForward", BM_UnfusedForward)->Arg(nodes)->UseRealTime()->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark("BM_FusedOutputLayer", BM_FusedOutputLayer)->Arg(nodes)->UseRealTime()->Unit(benchmark::kMicrosecond);
   }
   benchmark::RegisterBenchmark("BM_ProjectionSparse", BM_ProjectionSparse)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
   benchmark::RegisterBenchmark("BM_ProjectionDense", BM_ProjectionDense)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);

@@ -632,3 +632,76 @@ TEST_CASE("head_dot in float agrees with a plain double loop, for the 8 x 8 kern
     CHECK(normalized_error(got, want) < 1e-6);
   }
 }
+
+namespace {
+
+// The float kernels of fused_vector_kernels.hpp (8 heads x 8 features; one head with up to 8
+// features) against the double reference, forward and backward, and once with 2 threads.
+struct FloatRun {
+  Matrix out, weights, d_src, d_dst, d_values;
+};
+
+FloatRun run_float_gat(const Graph& g, const MatrixD& src, const MatrixD& dst, const MatrixD& values,
+                       const MatrixD& d_out, std::int64_t heads, const AttentionDropout& drop) {
+  const std::int64_t n = g.num_nodes(), hf = values.cols();
+  Matrix srcf(n, heads), dstf(n, heads), valuesf(n, hf), d_outf(n, hf);
+  convert<float, double>(src.view(), srcf.view());
+  convert<float, double>(dst.view(), dstf.view());
+  convert<float, double>(values.view(), valuesf.view());
+  convert<float, double>(d_out.view(), d_outf.view());
+  FloatRun r;
+  r.out.resize(n, hf);
+  r.d_src.resize(n, heads);
+  r.d_dst.resize(n, heads);
+  r.d_values.resize(n, hf);
+  GraphAttentionState<float> st;
+  const ConcatScore cs{0.2};
+  gat_attention_forward<float>(g, srcf.view(), dstf.view(), valuesf.view(), heads, cs, drop, r.out.view(), st, true);
+  r.weights = st.weights;
+  gat_attention_backward<float>(g, srcf.view(), dstf.view(), valuesf.view(), heads, cs, drop, st, d_outf.view(),
+                                r.d_src.view(), r.d_dst.view(), r.d_values.view());
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("the float 8 x 8 and single-head kernels agree with the double reference and with 2 threads",
+          "[attention][graph][threads]") {
+  // 1 x 7: Cora's output layer; 1 x 1 and 1 x 8: the narrow kernel's edges; rows of up to ~40
+  // edges, so the single-head kernel runs several blocks of eight edges per row; isolated nodes.
+  const auto [heads, F] = GENERATE(std::pair<std::int64_t, std::int64_t>{8, 8}, std::pair<std::int64_t, std::int64_t>{1, 7},
+                                   std::pair<std::int64_t, std::int64_t>{1, 1}, std::pair<std::int64_t, std::int64_t>{1, 8});
+  const std::int64_t n = 3000;
+  const Graph g = attn_test::random_graph(n, 16 * n, 151, /*isolated=*/11);
+  const auto src = random_matrix<double>(n, heads, 152, 2.0), dst = random_matrix<double>(n, heads, 153, 2.0);
+  const auto values = random_matrix<double>(n, heads * F, 154), d_out = random_matrix<double>(n, heads * F, 155);
+  for (float p : {0.0f, 0.5f}) {
+    INFO("heads " << heads << " x F " << F << ", dropout p=" << p);
+    const AttentionDropout drop{p, RandomKey{5, 6}};
+    set_num_threads(1);
+    const FloatRun one = run_float_gat(g, src, dst, values, d_out, heads, drop);
+    set_num_threads(2);
+    const FloatRun two = run_float_gat(g, src, dst, values, d_out, heads, drop);
+    set_num_threads(0);
+
+    MatrixD scores(g.num_edges(), heads);
+    const ConcatScore cs{0.2};
+    edge_scores_concat<double>(g, src.view(), dst.view(), heads, cs, scores.view());
+    Reference ref;
+    ref.forward(g, scores, values, drop);
+    MatrixD r_values, r_src(n, heads), r_dst(n, heads);
+    const MatrixD d_scores = ref.backward(g, values, drop, d_out, r_values);
+    edge_scores_concat_backward<double>(g, src.view(), dst.view(), heads, cs, d_scores.view(), r_src.view(),
+                                        r_dst.view());
+    CHECK(gat_test::normalized_error<float, double>(one.out.view(), ref.out.view()) < 1e-5);
+    CHECK(gat_test::normalized_error<float, double>(one.weights.view(), ref.weights.view()) < 1e-5);
+    CHECK(gat_test::normalized_error<float, double>(one.d_values.view(), r_values.view()) < 1e-5);
+    CHECK(gat_test::normalized_error<float, double>(one.d_src.view(), r_src.view()) < 1e-5);
+    CHECK(gat_test::normalized_error<float, double>(one.d_dst.view(), r_dst.view()) < 1e-5);
+    CHECK(attn_test::bitwise_equal(one.out, two.out));
+    CHECK(attn_test::bitwise_equal(one.weights, two.weights));
+    CHECK(attn_test::bitwise_equal(one.d_values, two.d_values));
+    CHECK(attn_test::bitwise_equal(one.d_src, two.d_src));
+    CHECK(attn_test::bitwise_equal(one.d_dst, two.d_dst));
+  }
+}

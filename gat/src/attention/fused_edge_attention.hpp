@@ -358,39 +358,6 @@ void fused_backward_dims(const Graph& g, const Scorer& sc, MatrixView<const T> v
   });
 }
 
-// The kernels with heads and features per head fixed at compile time for the common shapes (the
-// paper's 8 x 8 hidden layers, 8-head and single-head output layers), so that the per-edge loops over heads
-// and features are fully unrolled vector code; any other shape runs the same code with runtime
-// sizes. Which instance runs depends only on the shapes, never on the thread count.
-template <class T, class Scorer>
-void fused_forward(const Graph& g, const Scorer& sc, MatrixView<const T> values, std::int64_t heads,
-                   const AttentionDropout& dropout, MatrixView<T> out, GraphAttentionState<T>& state,
-                   bool keep_weights) {
-  const std::int64_t F = values.cols() / heads;
-  if (heads == 8 && F == 8)
-    fused_forward_dims<8, 8>(g, sc, values, heads, dropout, out, state, keep_weights);
-  else if (heads == 8)  // e.g. Pubmed's 8 averaged output heads of 3 classes
-    fused_forward_dims<8, 0>(g, sc, values, heads, dropout, out, state, keep_weights);
-  else if (heads == 1)
-    fused_forward_dims<1, 0>(g, sc, values, heads, dropout, out, state, keep_weights);
-  else
-    fused_forward_dims<0, 0>(g, sc, values, heads, dropout, out, state, keep_weights);
-}
-template <class T, class Scorer>
-void fused_backward(const Graph& g, const Scorer& sc, MatrixView<const T> values, std::int64_t heads,
-                    const AttentionDropout& dropout, const GraphAttentionState<T>& state,
-                    MatrixView<const T> d_out, MatrixView<T> d_values) {
-  const std::int64_t F = values.cols() / heads;
-  if (heads == 8 && F == 8)
-    fused_backward_dims<8, 8>(g, sc, values, heads, dropout, state, d_out, d_values);
-  else if (heads == 8)
-    fused_backward_dims<8, 0>(g, sc, values, heads, dropout, state, d_out, d_values);
-  else if (heads == 1)
-    fused_backward_dims<1, 0>(g, sc, values, heads, dropout, state, d_out, d_values);
-  else
-    fused_backward_dims<0, 0>(g, sc, values, heads, dropout, state, d_out, d_values);
-}
-
 // Softmax weights only: a two-pass max/sum per (destination, head), written into weights (E x H).
 template <class T, class Scorer>
 void fused_weights(const Graph& g, const Scorer& sc, std::int64_t heads, MatrixView<T> weights) {

@@ -9,7 +9,7 @@
 #include <cmath>
 #include <vector>
 
-#include "attention/fused_edge_attention.hpp"
+#include "attention/fused_vector_kernels.hpp"
 #include "attention/kernel_util.hpp"
 #include "gat/core/parallel.hpp"
 
@@ -49,6 +49,15 @@ struct ConcatEdgeScorer {
   }
   void src_grads(std::int64_t i, std::int64_t j, std::int64_t heads, const T* ds) const {
     grads(i, j, heads, ds, d_src.row_ptr(j));
+  }
+  // Eight heads as vectors (float only; the 8-head kernels of fused_vector_kernels.hpp).
+  detail::v8f scores8(std::int64_t i, std::int64_t j) const {
+    const detail::v8f z = detail::load8(src.row_ptr(j)) + detail::load8(dst.row_ptr(i));
+    return detail::select8(z > 0, z, slope * z);
+  }
+  detail::v8f slopes8(std::int64_t i, std::int64_t j) const {
+    const detail::v8f z = detail::load8(src.row_ptr(j)) + detail::load8(dst.row_ptr(i));
+    return detail::select8(z > 0, detail::splat8(1.0f), detail::splat8(slope));
   }
   void grads(std::int64_t i, std::int64_t j, std::int64_t heads, const T* ds, T* out) const {
     const T* sj = src.row_ptr(j);
@@ -214,39 +223,19 @@ void gat_attention_weights(const Graph& g, MatrixView<const T> src_score, Matrix
 
 namespace {
 
-typedef float v8f __attribute__((vector_size(32)));
-
-// (sum(a[0..1]), sum(b[0..1]), sum(a[2..3]), sum(b[2..3]), ...): one level of a pairwise tree.
-inline v8f pair_sums(v8f a, v8f b) {
-  typedef int v8i __attribute__((vector_size(32)));
-  return __builtin_shuffle(a, b, v8i{0, 8, 2, 10, 4, 12, 6, 14}) + __builtin_shuffle(a, b, v8i{1, 9, 3, 11, 5, 13, 7, 15});
-}
-
 // The paper's 8 heads x 8 features: out[n, h] = <x[n, h, :], a[h, :]> for all 8 heads at once. The
 // eight products are summed by a shuffle tree into one vector, ((f0+f1)+(f2+f3))+((f4+f5)+(f6+f7))
 // per head, instead of eight horizontal reductions (13% of a Cora epoch before).
 void head_dot_8x8(MatrixView<const float> x, const float* a, MatrixView<float> out, std::int64_t begin,
                   std::int64_t end) {
-  typedef int v8i __attribute__((vector_size(32)));
+  using detail::v8f;
   v8f av[8];
-  for (int h = 0; h < 8; ++h) __builtin_memcpy(&av[h], a + 8 * h, sizeof(v8f));
+  for (int h = 0; h < 8; ++h) av[h] = detail::load8(a + 8 * h);
   for (std::int64_t n = begin; n < end; ++n) {
     const float* xr = x.row_ptr(n);
     v8f p[8];
-    for (int h = 0; h < 8; ++h) {
-      __builtin_memcpy(&p[h], xr + 8 * h, sizeof(v8f));
-      p[h] *= av[h];
-    }
-    const v8f q0 = pair_sums(p[0], p[1]), q1 = pair_sums(p[2], p[3]);
-    const v8f q2 = pair_sums(p[4], p[5]), q3 = pair_sums(p[6], p[7]);
-    // (h0, h1, h2, h3 | h0, h1, h2, h3) partial sums of features 0-3 and 4-7, likewise h4..h7
-    const v8f r0 = __builtin_shuffle(q0, q1, v8i{0, 1, 8, 9, 4, 5, 12, 13}) +
-                   __builtin_shuffle(q0, q1, v8i{2, 3, 10, 11, 6, 7, 14, 15});
-    const v8f r1 = __builtin_shuffle(q2, q3, v8i{0, 1, 8, 9, 4, 5, 12, 13}) +
-                   __builtin_shuffle(q2, q3, v8i{2, 3, 10, 11, 6, 7, 14, 15});
-    const v8f sums = __builtin_shuffle(r0, r1, v8i{0, 1, 2, 3, 8, 9, 10, 11}) +
-                     __builtin_shuffle(r0, r1, v8i{4, 5, 6, 7, 12, 13, 14, 15});
-    __builtin_memcpy(out.row_ptr(n), &sums, sizeof(v8f));
+    for (int h = 0; h < 8; ++h) p[h] = detail::load8(xr + 8 * h) * av[h];
+    detail::store8(out.row_ptr(n), detail::lane_sums8(p));
   }
 }
 

@@ -1,0 +1,491 @@
+#pragma once
+// Hand-vectorised forms of the fused edge-attention kernels (fused_edge_attention.hpp) for the two
+// float shapes that dominate GAT training, and the dispatch by shape:
+//   - 8 heads x 8 features (the paper's hidden layers): one 8-lane vector holds one edge's eight
+//     heads (scores, softmax weights, dropout factors, score gradients) and the 64-feature output
+//     row lives in eight registers for the whole row, instead of a load-add-store per head and edge;
+//   - 1 head x up to 8 features (the single-head output layer, Cora's 7 classes): an 8-lane vector
+//     holds eight edges' scores and weights, so the exp runs on vectors even at in-degree 4, and
+//     the rows are padded to 8 features in a scratch copy so each edge is one 8-lane multiply-add.
+// GCC's vector extensions, not intrinsics: the same source compiles to AVX-512/AVX2 or SSE. The
+// arithmetic per lane is the generic kernels' (exp_nonpositive's polynomial, the same softmax and
+// gradient formulas); only summation orders differ (fixed trees), so results stay independent of
+// the thread count, and equal the generic kernels' to rounding (the tests compare them).
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <type_traits>
+#include <vector>
+
+#include "attention/fused_edge_attention.hpp"
+
+#if defined(__FMA__)
+#include <immintrin.h>
+#endif
+
+namespace gat::attention::detail {
+
+typedef float v8f __attribute__((vector_size(32)));
+typedef std::int32_t v8i __attribute__((vector_size(32)));
+
+inline v8f load8(const float* p) {
+  v8f v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+inline void store8(float* p, v8f v) { std::memcpy(p, &v, sizeof v); }
+// (not v8f{} + x: under strict IEEE rules that is a real addition, as x + 0 is not x for x = -0)
+inline v8f splat8(float x) { return v8f{x, x, x, x, x, x, x, x}; }
+// m ? a : b per lane (m: all ones or zero), by bits
+inline v8f select8(v8i m, v8f a, v8f b) {
+  return reinterpret_cast<v8f>((reinterpret_cast<v8i>(a) & m) | (reinterpret_cast<v8i>(b) & ~m));
+}
+
+// a * b + c, fused where the CPU has FMA. Explicit, because the library is built with
+// -ffp-contract=off (see gat/CMakeLists.txt): every call rounds the same way on a given machine,
+// whichever thread runs it.
+inline v8f fma8(v8f a, v8f b, v8f c) {
+#if defined(__FMA__)
+  return reinterpret_cast<v8f>(_mm256_fmadd_ps(reinterpret_cast<__m256>(a), reinterpret_cast<__m256>(b),
+                                               reinterpret_cast<__m256>(c)));
+#else
+  return a * b + c;
+#endif
+}
+
+// exp_nonpositive (vector_math.hpp) on eight lanes: the same range reduction and polynomial, with
+// the polynomial's multiply-adds fused (half the dependent operations per exp).
+inline v8f exp8_nonpositive(v8f x) {
+  const v8i keep = ~(x < -87.0f);
+  x = select8(keep, x, splat8(-87.0f));
+  const v8f n = (x * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
+  v8f r = x - n * 0.693359375f;
+  r = r - n * -2.12194440e-4f;
+  v8f p = splat8(1.9875691500e-4f);
+  p = fma8(p, r, splat8(1.3981999507e-3f));
+  p = fma8(p, r, splat8(8.3334519073e-3f));
+  p = fma8(p, r, splat8(4.1665795894e-2f));
+  p = fma8(p, r, splat8(1.6666665459e-1f));
+  p = fma8(p, r, splat8(5.0000001201e-1f));
+  p = fma8(p, r * r, r) + 1.0f;
+  const v8i bits = (__builtin_convertvector(n, v8i) + 127) << 23;
+  const v8f y = p * reinterpret_cast<v8f>(bits);
+  return reinterpret_cast<v8f>(reinterpret_cast<v8i>(y) & keep);
+}
+
+// (sum(a[0..1]), sum(b[0..1]), sum(a[2..3]), sum(b[2..3]), ...): one level of a pairwise tree.
+inline v8f pair_sums8(v8f a, v8f b) {
+  return __builtin_shuffle(a, b, v8i{0, 8, 2, 10, 4, 12, 6, 14}) + __builtin_shuffle(a, b, v8i{1, 9, 3, 11, 5, 13, 7, 15});
+}
+// Lane k of the result is the sum of p[k]'s eight lanes, ((f0+f1)+(f2+f3))+((f4+f5)+(f6+f7)):
+// eight horizontal sums by one shuffle tree instead of eight reductions.
+inline v8f lane_sums8(const v8f* p) {
+  const v8f q0 = pair_sums8(p[0], p[1]), q1 = pair_sums8(p[2], p[3]);
+  const v8f q2 = pair_sums8(p[4], p[5]), q3 = pair_sums8(p[6], p[7]);
+  const v8f r0 = __builtin_shuffle(q0, q1, v8i{0, 1, 8, 9, 4, 5, 12, 13}) +
+                 __builtin_shuffle(q0, q1, v8i{2, 3, 10, 11, 6, 7, 14, 15});
+  const v8f r1 = __builtin_shuffle(q2, q3, v8i{0, 1, 8, 9, 4, 5, 12, 13}) +
+                 __builtin_shuffle(q2, q3, v8i{2, 3, 10, 11, 6, 7, 14, 15});
+  return __builtin_shuffle(r0, r1, v8i{0, 1, 2, 3, 8, 9, 10, 11}) + __builtin_shuffle(r0, r1, v8i{4, 5, 6, 7, 12, 13, 14, 15});
+}
+inline float sum8(v8f v) { return ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7])); }
+inline float max8(v8f v) {
+  float m = v[0];
+  for (int k = 1; k < 8; ++k) m = v[k] > m ? v[k] : m;
+  return m;
+}
+
+// ---- 8 heads x 8 features ------------------------------------------------------------------------
+
+// A scorer may give all eight heads of an edge as a vector (scores8) and the factor its score
+// gradients are multiplied by on the way to its destination- and source-side inputs (slopes8, with
+// those gradients in d_dst and d_src, N x 8): then the kernels keep the row's gradient sums in a
+// register. Otherwise they go through the scorer's array forms.
+template <class Scorer>
+[[gnu::always_inline]] inline v8f scores8_of(const Scorer& sc, std::int64_t i, std::int64_t j) {
+  if constexpr (requires { sc.scores8(i, j); }) {
+    return sc.scores8(i, j);
+  } else {
+    float t[8];
+    scores_of<float>(sc, i, j, 8, t);
+    return load8(t);
+  }
+}
+template <class Scorer>
+constexpr bool kHasSlopes8 = requires(const Scorer& sc) {
+  sc.slopes8(std::int64_t{}, std::int64_t{});
+  sc.d_dst.row_ptr(0);
+  sc.d_src.row_ptr(0);
+};
+
+template <class T>
+void grow(std::vector<T>& v, std::int64_t n) {
+  if (v.size() < static_cast<std::size_t>(n)) v.resize(static_cast<std::size_t>(n));
+}
+
+template <class Scorer>
+void fused_forward_8x8(const Graph& g, const Scorer& sc, MatrixView<const float> values,
+                       const AttentionDropout& dropout, MatrixView<float> out, GraphAttentionState<float>& state,
+                       bool keep_weights) {
+  const std::int64_t n = g.num_nodes();
+  state.row_max.resize_uninitialized(n, 8);
+  state.row_sum.resize_uninitialized(n, 8);
+  if (keep_weights)
+    state.weights.resize_uninitialized(g.num_edges(), 8);
+  else
+    state.weights.resize(0, 0);
+  const auto offsets = g.in_offsets();
+  const NodeId* sources = g.in_sources().data();
+  const DropFactor<float> drop(dropout, 8);
+  MatrixView<float> wts = state.weights.view(), rmax = state.row_max.view(), rsum = state.row_sum.view();
+  const bool prefetch = worth_prefetching(values);
+
+  for_rows(offsets, [&](std::int64_t begin, std::int64_t end) {
+    std::vector<v8f> p, d;  // per edge of the row: scores, then weights; dropout factors
+    for (std::int64_t i = begin; i < end; ++i) {
+      const std::int64_t e0 = offsets[i], e1 = offsets[i + 1], deg = e1 - e0;
+      float* o = out.row_ptr(i);
+      if (deg == 0) {  // no incoming edge: out stays 0, and the state says so
+        for (int h = 0; h < 8; ++h) store8(o + 8 * h, v8f{});
+        store8(rmax.row_ptr(i), v8f{});
+        store8(rsum.row_ptr(i), v8f{});
+        continue;
+      }
+      grow(p, deg);
+      grow(d, deg);
+      if (prefetch && i + 1 < end) prefetch_rows(values, sources, e1, offsets[i + 2]);
+      v8f mx = splat8(-std::numeric_limits<float>::infinity());
+      for (std::int64_t e = 0; e < deg; ++e) {
+        p[e] = scores8_of(sc, i, sources[e0 + e]);
+        mx = select8(p[e] > mx, p[e], mx);
+      }
+      v8f l{};
+      for (std::int64_t e = 0; e < deg; ++e) {
+        p[e] = exp8_nonpositive(p[e] - mx);
+        l += p[e];
+      }
+      drop.row(e0, e1, reinterpret_cast<float*>(d.data()));
+      for (std::int64_t e = 0; e < deg; ++e) d[e] *= p[e];
+      // the weights are broadcast from memory (a load), not from a register (two shuffles)
+      const float* w = reinterpret_cast<const float*>(d.data());
+      v8f acc[8] = {};
+      for (std::int64_t e = 0; e < deg; ++e) {
+        const float* v = values.row_ptr(sources[e0 + e]);
+        for (int h = 0; h < 8; ++h) acc[h] = fma8(splat8(w[8 * e + h]), load8(v + 8 * h), acc[h]);
+      }
+      const v8f inv = splat8(1.0f) / l;
+      for (int h = 0; h < 8; ++h) store8(o + 8 * h, acc[h] * inv[h]);
+      store8(rmax.row_ptr(i), mx);
+      store8(rsum.row_ptr(i), l);
+      if (keep_weights)
+        for (std::int64_t e = 0; e < deg; ++e) store8(wts.row_ptr(e0 + e), p[e] * inv);
+    }
+  });
+}
+
+// The two passes of fused_backward_dims (see there for the formulas) with vectors of heads.
+template <class Scorer>
+void fused_backward_8x8(const Graph& g, const Scorer& sc, MatrixView<const float> values,
+                        const AttentionDropout& dropout, const GraphAttentionState<float>& state,
+                        MatrixView<const float> d_out, MatrixView<float> d_values) {
+  const auto in_offsets = g.in_offsets();
+  const NodeId* sources = g.in_sources().data();
+  const auto out_offsets = g.out_offsets();
+  const NodeId* out_targets = g.out_targets().data();
+  const std::int64_t* out_edges = g.out_edges().data();
+  const DropFactor<float> drop(dropout, 8);
+  MatrixView<const float> rmax = state.row_max.view(), rsum = state.row_sum.view();
+  const bool prefetch = worth_prefetching(values);
+  const std::size_t eh = static_cast<std::size_t>(g.num_edges() * 8);
+  std::vector<float>& pd_buf = backward_edge_buffer<float>(0);
+  std::vector<float>& ds_buf = backward_edge_buffer<float>(1);
+  if (pd_buf.size() < eh) {
+    pd_buf.resize(eh);
+    ds_buf.resize(eh);
+  }
+  float* pd_all = pd_buf.data();
+  float* ds_all = ds_buf.data();
+
+  for_rows(in_offsets, [&](std::int64_t begin, std::int64_t end) {
+    std::vector<v8f> p, d, gd;
+    for (std::int64_t i = begin; i < end; ++i) {
+      const std::int64_t e0 = in_offsets[i], e1 = in_offsets[i + 1], deg = e1 - e0;
+      if (deg == 0) continue;
+      grow(p, deg);
+      grow(d, deg);
+      grow(gd, deg);
+      if (prefetch && i + 1 < end) prefetch_rows(values, sources, e1, in_offsets[i + 2]);
+      const v8f m = load8(rmax.row_ptr(i));
+      const v8f inv = splat8(1.0f) / load8(rsum.row_ptr(i));
+      for (std::int64_t e = 0; e < deg; ++e) p[e] = exp8_nonpositive(scores8_of(sc, i, sources[e0 + e]) - m) * inv;
+      drop.row(e0, e1, reinterpret_cast<float*>(d.data()));
+      v8f go[8];
+      for (int h = 0; h < 8; ++h) go[h] = load8(d_out.row_ptr(i) + 8 * h);
+      v8f c{};
+      for (std::int64_t e = 0; e < deg; ++e) {
+        const float* v = values.row_ptr(sources[e0 + e]);
+        v8f prod[8];
+        for (int h = 0; h < 8; ++h) prod[h] = go[h] * load8(v + 8 * h);
+        gd[e] = d[e] * lane_sums8(prod);
+        store8(pd_all + (e0 + e) * 8, p[e] * d[e]);
+        c += p[e] * gd[e];
+      }
+      v8f dst_acc{};
+      for (std::int64_t e = 0; e < deg; ++e) {
+        const v8f ds = p[e] * (gd[e] - c);
+        store8(ds_all + (e0 + e) * 8, ds);
+        if constexpr (kHasSlopes8<Scorer>) {
+          dst_acc += ds * sc.slopes8(i, sources[e0 + e]);
+        } else {
+          float t[8];
+          store8(t, ds);
+          dst_grads_of<float>(sc, i, sources[e0 + e], 8, static_cast<const float*>(t));
+        }
+      }
+      if constexpr (kHasSlopes8<Scorer>) store8(sc.d_dst.row_ptr(i), load8(sc.d_dst.row_ptr(i)) + dst_acc);
+    }
+  });
+
+  for_rows(out_offsets, [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t j = begin; j < end; ++j) {
+      if (prefetch && j + 1 < end) prefetch_rows(d_out, out_targets, out_offsets[j + 1], out_offsets[j + 2]);
+      v8f acc[8] = {};
+      v8f src_acc{};
+      for (std::int64_t k = out_offsets[j]; k < out_offsets[j + 1]; ++k) {
+        const std::int64_t e = out_edges[k];
+        const std::int64_t i = out_targets[k];
+        const float* go = d_out.row_ptr(i);
+        const float* w = pd_all + e * 8;
+        for (int h = 0; h < 8; ++h) acc[h] = fma8(splat8(w[h]), load8(go + 8 * h), acc[h]);
+        if constexpr (kHasSlopes8<Scorer>)
+          src_acc += load8(ds_all + e * 8) * sc.slopes8(i, j);
+        else
+          src_grads_of<float>(sc, i, j, 8, static_cast<const float*>(ds_all + e * 8));
+      }
+      float* dv = d_values.row_ptr(j);
+      for (int h = 0; h < 8; ++h) store8(dv + 8 * h, load8(dv + 8 * h) + acc[h]);
+      if constexpr (kHasSlopes8<Scorer>) store8(sc.d_src.row_ptr(j), load8(sc.d_src.row_ptr(j)) + src_acc);
+    }
+  });
+}
+
+// ---- 1 head x up to 8 features -------------------------------------------------------------------
+
+// m's rows padded with zeros to 8 columns, in buf (the caller's; m has at most 8 columns).
+inline MatrixView<const float> padded_to_8(MatrixView<const float> m, BasicMatrix<float>& buf) {
+  buf.resize_uninitialized(m.rows(), 8);
+  const std::int64_t f = m.cols();
+  MatrixView<float> b = buf.view();
+  for_range(m.rows(), 4096, [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t r = begin; r < end; ++r) {
+      float t[8] = {};
+      std::memcpy(t, m.row_ptr(r), static_cast<std::size_t>(f) * sizeof(float));
+      std::memcpy(b.row_ptr(r), t, sizeof t);
+    }
+  });
+  return buf.view();
+}
+// Scratch padded copies, per calling thread (side-by-side training runs each have their own).
+inline BasicMatrix<float>& narrow_buffer(int which) {
+  thread_local BasicMatrix<float> buffers[2];
+  return buffers[which];
+}
+
+// Row i's scores into s[0, deg) and -inf into s[deg, round_up(deg, 8)); returns their max.
+template <class Scorer>
+[[gnu::always_inline]] inline float narrow_scores(const Scorer& sc, std::int64_t i, const NodeId* src,
+                                                  std::int64_t deg, float* s) {
+  const std::int64_t padded = (deg + 7) & ~std::int64_t{7};
+  for (std::int64_t e = 0; e < deg; ++e) s[e] = sc.score(i, src[e], 0);
+  for (std::int64_t e = deg; e < padded; ++e) s[e] = -std::numeric_limits<float>::infinity();
+  v8f mx = splat8(-std::numeric_limits<float>::infinity());
+  for (std::int64_t b = 0; b < padded; b += 8) {
+    const v8f v = load8(s + b);
+    mx = select8(v > mx, v, mx);
+  }
+  return max8(mx);
+}
+
+template <class Scorer>
+void fused_forward_narrow(const Graph& g, const Scorer& sc, MatrixView<const float> values_in,
+                          const AttentionDropout& dropout, MatrixView<float> out, GraphAttentionState<float>& state,
+                          bool keep_weights) {
+  const std::int64_t n = g.num_nodes(), F = values_in.cols();
+  const MatrixView<const float> values = padded_to_8(values_in, narrow_buffer(0));
+  state.row_max.resize_uninitialized(n, 1);
+  state.row_sum.resize_uninitialized(n, 1);
+  if (keep_weights)
+    state.weights.resize_uninitialized(g.num_edges(), 1);
+  else
+    state.weights.resize(0, 0);
+  const auto offsets = g.in_offsets();
+  const NodeId* sources = g.in_sources().data();
+  const DropFactor<float> drop(dropout, 1);
+  MatrixView<float> wts = state.weights.view(), rmax = state.row_max.view(), rsum = state.row_sum.view();
+  const bool prefetch = worth_prefetching(values);
+
+  for_rows(offsets, [&](std::int64_t begin, std::int64_t end) {
+    std::vector<float> p, d;
+    for (std::int64_t i = begin; i < end; ++i) {
+      const std::int64_t e0 = offsets[i], e1 = offsets[i + 1], deg = e1 - e0;
+      float* o = out.row_ptr(i);
+      if (deg == 0) {
+        for (std::int64_t f = 0; f < F; ++f) o[f] = 0.0f;
+        rmax(i, 0) = rsum(i, 0) = 0.0f;
+        continue;
+      }
+      const std::int64_t padded = (deg + 7) & ~std::int64_t{7};
+      grow(p, padded);
+      grow(d, deg);
+      if (prefetch && i + 1 < end) prefetch_rows(values, sources, e1, offsets[i + 2]);
+      const float m = narrow_scores(sc, i, sources + e0, deg, p.data());
+      v8f lv{};
+      for (std::int64_t b = 0; b < padded; b += 8) {
+        const v8f w = exp8_nonpositive(load8(p.data() + b) - m);  // padding: exp(-inf) = 0
+        store8(p.data() + b, w);
+        lv += w;
+      }
+      const float l = sum8(lv);
+      drop.row(e0, e1, d.data());
+      v8f acc{};
+      for (std::int64_t e = 0; e < deg; ++e) acc = fma8(splat8(p[e] * d[e]), load8(values.row_ptr(sources[e0 + e])), acc);
+      const float inv = 1.0f / l;
+      float t[8];
+      store8(t, acc * inv);
+      for (std::int64_t f = 0; f < F; ++f) o[f] = t[f];
+      rmax(i, 0) = m;
+      rsum(i, 0) = l;
+      if (keep_weights)
+        for (std::int64_t e = 0; e < deg; ++e) wts(e0 + e, 0) = p[e] * inv;
+    }
+  });
+}
+
+template <class Scorer>
+void fused_backward_narrow(const Graph& g, const Scorer& sc, MatrixView<const float> values_in,
+                           const AttentionDropout& dropout, const GraphAttentionState<float>& state,
+                           MatrixView<const float> d_out_in, MatrixView<float> d_values) {
+  const std::int64_t F = values_in.cols();
+  const MatrixView<const float> values = padded_to_8(values_in, narrow_buffer(0));
+  const MatrixView<const float> d_out = padded_to_8(d_out_in, narrow_buffer(1));
+  const auto in_offsets = g.in_offsets();
+  const NodeId* sources = g.in_sources().data();
+  const auto out_offsets = g.out_offsets();
+  const NodeId* out_targets = g.out_targets().data();
+  const std::int64_t* out_edges = g.out_edges().data();
+  const DropFactor<float> drop(dropout, 1);
+  MatrixView<const float> rmax = state.row_max.view(), rsum = state.row_sum.view();
+  const bool prefetch = worth_prefetching(values);
+  const std::size_t edges = static_cast<std::size_t>(g.num_edges());
+  std::vector<float>& pd_buf = backward_edge_buffer<float>(0);
+  std::vector<float>& ds_buf = backward_edge_buffer<float>(1);
+  if (pd_buf.size() < edges) {
+    pd_buf.resize(edges);
+    ds_buf.resize(edges);
+  }
+  float* pd_all = pd_buf.data();
+  float* ds_all = ds_buf.data();
+
+  for_rows(in_offsets, [&](std::int64_t begin, std::int64_t end) {
+    std::vector<float> p, d, gd;
+    for (std::int64_t i = begin; i < end; ++i) {
+      const std::int64_t e0 = in_offsets[i], e1 = in_offsets[i + 1], deg = e1 - e0;
+      if (deg == 0) continue;
+      const std::int64_t padded = (deg + 7) & ~std::int64_t{7};
+      grow(p, padded);
+      grow(d, padded);
+      grow(gd, padded);
+      if (prefetch && i + 1 < end) prefetch_rows(values, sources, e1, in_offsets[i + 2]);
+      const float m = rmax(i, 0), inv = 1.0f / rsum(i, 0);
+      for (std::int64_t e = 0; e < deg; ++e) p[e] = sc.score(i, sources[e0 + e], 0);
+      for (std::int64_t e = deg; e < padded; ++e) p[e] = -std::numeric_limits<float>::infinity();
+      for (std::int64_t b = 0; b < padded; b += 8) store8(p.data() + b, exp8_nonpositive(load8(p.data() + b) - m) * inv);
+      drop.row(e0, e1, d.data());
+      for (std::int64_t e = deg; e < padded; ++e) d[e] = 0.0f;
+      const v8f go = load8(d_out.row_ptr(i));
+      // <d_out_i, values_j> for eight edges at a time (rows past the row's edges: zero)
+      for (std::int64_t b = 0; b < padded; b += 8) {
+        v8f prod[8];
+        for (int k = 0; k < 8; ++k)
+          prod[k] = b + k < deg ? go * load8(values.row_ptr(sources[e0 + b + k])) : v8f{};
+        store8(gd.data() + b, load8(d.data() + b) * lane_sums8(prod));
+      }
+      v8f cv{};
+      for (std::int64_t b = 0; b < padded; b += 8) {
+        const v8f pb = load8(p.data() + b), db = load8(d.data() + b);
+        cv += pb * load8(gd.data() + b);
+        float t[8];
+        store8(t, pb * db);
+        for (std::int64_t k = 0; k < 8 && b + k < deg; ++k) pd_all[e0 + b + k] = t[k];
+      }
+      const float c = sum8(cv);
+      for (std::int64_t e = 0; e < deg; ++e) {
+        const float ds = p[e] * (gd[e] - c);
+        ds_all[e0 + e] = ds;
+        sc.dst_grad(i, sources[e0 + e], 0, ds);
+      }
+    }
+  });
+
+  for_rows(out_offsets, [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t j = begin; j < end; ++j) {
+      if (prefetch && j + 1 < end) prefetch_rows(d_out, out_targets, out_offsets[j + 1], out_offsets[j + 2]);
+      v8f acc{};
+      for (std::int64_t k = out_offsets[j]; k < out_offsets[j + 1]; ++k) {
+        const std::int64_t e = out_edges[k];
+        const std::int64_t i = out_targets[k];
+        acc = fma8(splat8(pd_all[e]), load8(d_out.row_ptr(i)), acc);
+        sc.src_grad(i, j, 0, ds_all[e]);
+      }
+      float t[8];
+      store8(t, acc);
+      float* dv = d_values.row_ptr(j);
+      for (std::int64_t f = 0; f < F; ++f) dv[f] += t[f];
+    }
+  });
+}
+
+// ---- dispatch --------------------------------------------------------------------------------------
+
+// The kernels with heads and features per head fixed at compile time for the common shapes (the
+// paper's 8 x 8 hidden layers, 8-head and single-head output layers), so that the per-edge loops
+// over heads and features are fully unrolled vector code; any other shape runs the same code with
+// runtime sizes. Which instance runs depends only on the shapes, never on the thread count.
+template <class T, class Scorer>
+void fused_forward(const Graph& g, const Scorer& sc, MatrixView<const T> values, std::int64_t heads,
+                   const AttentionDropout& dropout, MatrixView<T> out, GraphAttentionState<T>& state,
+                   bool keep_weights) {
+  const std::int64_t F = values.cols() / heads;
+  if constexpr (std::is_same_v<T, float>) {
+    if (heads == 8 && F == 8) return fused_forward_8x8(g, sc, values, dropout, out, state, keep_weights);
+    if (heads == 1 && F <= 8) return fused_forward_narrow(g, sc, values, dropout, out, state, keep_weights);
+  }
+  if (heads == 8 && F == 8)
+    fused_forward_dims<8, 8>(g, sc, values, heads, dropout, out, state, keep_weights);
+  else if (heads == 8)  // e.g. Pubmed's 8 averaged output heads of 3 classes
+    fused_forward_dims<8, 0>(g, sc, values, heads, dropout, out, state, keep_weights);
+  else if (heads == 1)
+    fused_forward_dims<1, 0>(g, sc, values, heads, dropout, out, state, keep_weights);
+  else
+    fused_forward_dims<0, 0>(g, sc, values, heads, dropout, out, state, keep_weights);
+}
+template <class T, class Scorer>
+void fused_backward(const Graph& g, const Scorer& sc, MatrixView<const T> values, std::int64_t heads,
+                    const AttentionDropout& dropout, const GraphAttentionState<T>& state,
+                    MatrixView<const T> d_out, MatrixView<T> d_values) {
+  const std::int64_t F = values.cols() / heads;
+  if constexpr (std::is_same_v<T, float>) {
+    if (heads == 8 && F == 8) return fused_backward_8x8(g, sc, values, dropout, state, d_out, d_values);
+    if (heads == 1 && F <= 8) return fused_backward_narrow(g, sc, values, dropout, state, d_out, d_values);
+  }
+  if (heads == 8 && F == 8)
+    fused_backward_dims<8, 8>(g, sc, values, heads, dropout, state, d_out, d_values);
+  else if (heads == 8)
+    fused_backward_dims<8, 0>(g, sc, values, heads, dropout, state, d_out, d_values);
+  else if (heads == 1)
+    fused_backward_dims<1, 0>(g, sc, values, heads, dropout, state, d_out, d_values);
+  else
+    fused_backward_dims<0, 0>(g, sc, values, heads, dropout, state, d_out, d_values);
+}
+
+}  // namespace gat::attention::detail
