@@ -13,6 +13,7 @@
 // the thread count, and equal the generic kernels' to rounding (the tests compare them).
 #include <cstdint>
 #include <cstring>
+#include <span>
 #include <limits>
 #include <type_traits>
 #include <vector>
@@ -116,6 +117,16 @@ constexpr bool kHasSlopes8 = requires(const Scorer& sc) {
   sc.slopes8(std::int64_t{}, std::int64_t{});
   sc.d_dst.row_ptr(0);
   sc.d_src.row_ptr(0);
+};
+
+// The single-head form: slope_at(i, j, 0), the factor of a score gradient on its way to d_dst(i, 0)
+// and d_src(j, 0), so that a row's sum stays in a register (through memory, every edge would wait
+// for the previous edge's store).
+template <class Scorer>
+constexpr bool kHasSlope1 = requires(const Scorer& sc) {
+  sc.slope_at(std::int64_t{}, std::int64_t{}, std::int64_t{});
+  sc.d_dst(0, 0);
+  sc.d_src(0, 0);
 };
 
 template <class T>
@@ -291,19 +302,23 @@ inline BasicMatrix<float>& narrow_buffer(int which) {
   return buffers[which];
 }
 
-// Row i's scores into s[0, deg) and -inf into s[deg, round_up(deg, 8)); returns their max.
-template <class Scorer>
-[[gnu::always_inline]] inline float narrow_scores(const Scorer& sc, std::int64_t i, const NodeId* src,
-                                                  std::int64_t deg, float* s) {
-  const std::int64_t padded = (deg + 7) & ~std::int64_t{7};
-  for (std::int64_t e = 0; e < deg; ++e) s[e] = sc.score(i, src[e], 0);
-  for (std::int64_t e = deg; e < padded; ++e) s[e] = -std::numeric_limits<float>::infinity();
-  v8f mx = splat8(-std::numeric_limits<float>::infinity());
-  for (std::int64_t b = 0; b < padded; b += 8) {
-    const v8f v = load8(s + b);
-    mx = select8(v > mx, v, mx);
-  }
-  return max8(mx);
+// One head has only a few (edge, head) values per row (Cora: ~5), too few to fill a vector row by
+// row. So the single-head kernels work on blocks of consecutive rows with up to kNarrowBlockEdges
+// edges between them (one row alone when it has more): each step runs over the whole block's edges
+// at once, the exp and the dots on vectors of eight edges, the dropout factors in one call.
+constexpr std::int64_t kNarrowBlockEdges = 256;
+
+inline std::int64_t narrow_block_end(std::span<const std::int64_t> offsets, std::int64_t r0, std::int64_t end) {
+  std::int64_t r1 = r0 + 1;
+  while (r1 < end && offsets[r1 + 1] - offsets[r0] <= kNarrowBlockEdges) ++r1;
+  return r1;
+}
+inline std::int64_t round_up8(std::int64_t n) { return (n + 7) & ~std::int64_t{7}; }
+
+// x[t] <- exp_nonpositive(x[t]) for t in [0, round_up8(n)) (x has room for it; the padding is zeroed first)
+inline void exp8_in_place(float* x, std::int64_t n) {
+  for (std::int64_t t = n; t < round_up8(n); ++t) x[t] = 0.0f;
+  for (std::int64_t t = 0; t < n; t += 8) store8(x + t, exp8_nonpositive(load8(x + t)));
 }
 
 template <class Scorer>
@@ -325,38 +340,46 @@ void fused_forward_narrow(const Graph& g, const Scorer& sc, MatrixView<const flo
   const bool prefetch = worth_prefetching(values);
 
   for_rows(offsets, [&](std::int64_t begin, std::int64_t end) {
-    std::vector<float> p, d;
-    for (std::int64_t i = begin; i < end; ++i) {
-      const std::int64_t e0 = offsets[i], e1 = offsets[i + 1], deg = e1 - e0;
-      float* o = out.row_ptr(i);
-      if (deg == 0) {
-        for (std::int64_t f = 0; f < F; ++f) o[f] = 0.0f;
-        rmax(i, 0) = rsum(i, 0) = 0.0f;
-        continue;
+    std::vector<float> p, d;  // per edge of the block: scores, then exp; dropout factors
+    for (std::int64_t r0 = begin, r1; r0 < end; r0 = r1) {
+      r1 = narrow_block_end(offsets, r0, end);
+      const std::int64_t E0 = offsets[r0], E1 = offsets[r1], nb = E1 - E0;
+      grow(p, round_up8(nb));
+      grow(d, nb);
+      if (prefetch && r1 < end) prefetch_rows(values, sources, E1, offsets[narrow_block_end(offsets, r1, end)]);
+      for (std::int64_t i = r0; i < r1; ++i) {  // scores minus the row max
+        float m = -std::numeric_limits<float>::infinity();
+        for (std::int64_t e = offsets[i]; e < offsets[i + 1]; ++e) {
+          const float s = sc.score(i, sources[e], 0);
+          p[e - E0] = s;
+          m = s > m ? s : m;
+        }
+        for (std::int64_t e = offsets[i]; e < offsets[i + 1]; ++e) p[e - E0] -= m;
+        rmax(i, 0) = offsets[i + 1] > offsets[i] ? m : 0.0f;
       }
-      const std::int64_t padded = (deg + 7) & ~std::int64_t{7};
-      grow(p, padded);
-      grow(d, deg);
-      if (prefetch && i + 1 < end) prefetch_rows(values, sources, e1, offsets[i + 2]);
-      const float m = narrow_scores(sc, i, sources + e0, deg, p.data());
-      v8f lv{};
-      for (std::int64_t b = 0; b < padded; b += 8) {
-        const v8f w = exp8_nonpositive(load8(p.data() + b) - m);  // padding: exp(-inf) = 0
-        store8(p.data() + b, w);
-        lv += w;
+      exp8_in_place(p.data(), nb);
+      drop.row(E0, E1, d.data());
+      for (std::int64_t i = r0; i < r1; ++i) {
+        float* o = out.row_ptr(i);
+        if (offsets[i + 1] == offsets[i]) {  // no incoming edge: out stays 0, and the state says so
+          for (std::int64_t f = 0; f < F; ++f) o[f] = 0.0f;
+          rsum(i, 0) = 0.0f;
+          continue;
+        }
+        float l = 0.0f;
+        v8f acc{};
+        for (std::int64_t e = offsets[i]; e < offsets[i + 1]; ++e) {
+          l += p[e - E0];
+          acc = fma8(splat8(p[e - E0] * d[e - E0]), load8(values.row_ptr(sources[e])), acc);
+        }
+        const float inv = 1.0f / l;
+        float t[8];
+        store8(t, acc * inv);
+        for (std::int64_t f = 0; f < F; ++f) o[f] = t[f];
+        rsum(i, 0) = l;
+        if (keep_weights)
+          for (std::int64_t e = offsets[i]; e < offsets[i + 1]; ++e) wts(e, 0) = p[e - E0] * inv;
       }
-      const float l = sum8(lv);
-      drop.row(e0, e1, d.data());
-      v8f acc{};
-      for (std::int64_t e = 0; e < deg; ++e) acc = fma8(splat8(p[e] * d[e]), load8(values.row_ptr(sources[e0 + e])), acc);
-      const float inv = 1.0f / l;
-      float t[8];
-      store8(t, acc * inv);
-      for (std::int64_t f = 0; f < F; ++f) o[f] = t[f];
-      rmax(i, 0) = m;
-      rsum(i, 0) = l;
-      if (keep_weights)
-        for (std::int64_t e = 0; e < deg; ++e) wts(e0 + e, 0) = p[e] * inv;
     }
   });
 }
@@ -387,42 +410,56 @@ void fused_backward_narrow(const Graph& g, const Scorer& sc, MatrixView<const fl
   float* ds_all = ds_buf.data();
 
   for_rows(in_offsets, [&](std::int64_t begin, std::int64_t end) {
-    std::vector<float> p, d, gd;
-    for (std::int64_t i = begin; i < end; ++i) {
-      const std::int64_t e0 = in_offsets[i], e1 = in_offsets[i + 1], deg = e1 - e0;
-      if (deg == 0) continue;
-      const std::int64_t padded = (deg + 7) & ~std::int64_t{7};
-      grow(p, padded);
-      grow(d, padded);
-      grow(gd, padded);
-      if (prefetch && i + 1 < end) prefetch_rows(values, sources, e1, in_offsets[i + 2]);
-      const float m = rmax(i, 0), inv = 1.0f / rsum(i, 0);
-      for (std::int64_t e = 0; e < deg; ++e) p[e] = sc.score(i, sources[e0 + e], 0);
-      for (std::int64_t e = deg; e < padded; ++e) p[e] = -std::numeric_limits<float>::infinity();
-      for (std::int64_t b = 0; b < padded; b += 8) store8(p.data() + b, exp8_nonpositive(load8(p.data() + b) - m) * inv);
-      drop.row(e0, e1, d.data());
-      for (std::int64_t e = deg; e < padded; ++e) d[e] = 0.0f;
-      const v8f go = load8(d_out.row_ptr(i));
-      // <d_out_i, values_j> for eight edges at a time (rows past the row's edges: zero)
-      for (std::int64_t b = 0; b < padded; b += 8) {
+    std::vector<float> p, d, gd;       // per edge of the block
+    std::vector<std::int64_t> row_of;  // its destination
+    for (std::int64_t r0 = begin, r1; r0 < end; r0 = r1) {
+      r1 = narrow_block_end(in_offsets, r0, end);
+      const std::int64_t E0 = in_offsets[r0], E1 = in_offsets[r1], nb = E1 - E0;
+      if (nb == 0) continue;
+      grow(p, round_up8(nb));
+      grow(d, nb);
+      grow(gd, round_up8(nb));
+      grow(row_of, nb);
+      if (prefetch && r1 < end) prefetch_rows(values, sources, E1, in_offsets[narrow_block_end(in_offsets, r1, end)]);
+      for (std::int64_t i = r0; i < r1; ++i) {
+        const float m = rmax(i, 0);
+        for (std::int64_t e = in_offsets[i]; e < in_offsets[i + 1]; ++e) {
+          p[e - E0] = sc.score(i, sources[e], 0) - m;
+          row_of[e - E0] = i;
+        }
+      }
+      exp8_in_place(p.data(), nb);
+      for (std::int64_t i = r0; i < r1; ++i) {
+        if (in_offsets[i + 1] == in_offsets[i]) continue;
+        const float inv = 1.0f / rsum(i, 0);
+        for (std::int64_t e = in_offsets[i]; e < in_offsets[i + 1]; ++e) p[e - E0] *= inv;
+      }
+      drop.row(E0, E1, d.data());
+      // <d_out_i, values_j> for eight edges at a time (past the block's end: zero)
+      for (std::int64_t b = 0; b < nb; b += 8) {
         v8f prod[8];
-        for (int k = 0; k < 8; ++k)
-          prod[k] = b + k < deg ? go * load8(values.row_ptr(sources[e0 + b + k])) : v8f{};
-        store8(gd.data() + b, load8(d.data() + b) * lane_sums8(prod));
+        for (std::int64_t k = 0; k < 8; ++k)
+          prod[k] = b + k < nb ? load8(d_out.row_ptr(row_of[b + k])) * load8(values.row_ptr(sources[E0 + b + k]))
+                               : v8f{};
+        store8(gd.data() + b, lane_sums8(prod));
       }
-      v8f cv{};
-      for (std::int64_t b = 0; b < padded; b += 8) {
-        const v8f pb = load8(p.data() + b), db = load8(d.data() + b);
-        cv += pb * load8(gd.data() + b);
-        float t[8];
-        store8(t, pb * db);
-        for (std::int64_t k = 0; k < 8 && b + k < deg; ++k) pd_all[e0 + b + k] = t[k];
-      }
-      const float c = sum8(cv);
-      for (std::int64_t e = 0; e < deg; ++e) {
-        const float ds = p[e] * (gd[e] - c);
-        ds_all[e0 + e] = ds;
-        sc.dst_grad(i, sources[e0 + e], 0, ds);
+      for (std::int64_t i = r0; i < r1; ++i) {
+        float c = 0.0f;
+        for (std::int64_t e = in_offsets[i] - E0; e < in_offsets[i + 1] - E0; ++e) {
+          gd[e] *= d[e];
+          pd_all[E0 + e] = p[e] * d[e];
+          c += p[e] * gd[e];
+        }
+        float dst_acc = 0.0f;
+        for (std::int64_t e = in_offsets[i]; e < in_offsets[i + 1]; ++e) {
+          const float ds = p[e - E0] * (gd[e - E0] - c);
+          ds_all[e] = ds;
+          if constexpr (kHasSlope1<Scorer>)
+            dst_acc += ds * sc.slope_at(i, sources[e], 0);
+          else
+            sc.dst_grad(i, sources[e], 0, ds);
+        }
+        if constexpr (kHasSlope1<Scorer>) sc.d_dst(i, 0) += dst_acc;
       }
     }
   });
@@ -431,12 +468,17 @@ void fused_backward_narrow(const Graph& g, const Scorer& sc, MatrixView<const fl
     for (std::int64_t j = begin; j < end; ++j) {
       if (prefetch && j + 1 < end) prefetch_rows(d_out, out_targets, out_offsets[j + 1], out_offsets[j + 2]);
       v8f acc{};
+      float src_acc = 0.0f;
       for (std::int64_t k = out_offsets[j]; k < out_offsets[j + 1]; ++k) {
         const std::int64_t e = out_edges[k];
         const std::int64_t i = out_targets[k];
         acc = fma8(splat8(pd_all[e]), load8(d_out.row_ptr(i)), acc);
-        sc.src_grad(i, j, 0, ds_all[e]);
+        if constexpr (kHasSlope1<Scorer>)
+          src_acc += ds_all[e] * sc.slope_at(i, j, 0);
+        else
+          sc.src_grad(i, j, 0, ds_all[e]);
       }
+      if constexpr (kHasSlope1<Scorer>) sc.d_src(j, 0) += src_acc;
       float t[8];
       store8(t, acc);
       float* dv = d_values.row_ptr(j);
