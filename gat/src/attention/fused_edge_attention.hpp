@@ -254,10 +254,12 @@ void fused_forward_dims(const Graph& g, const Scorer& sc, MatrixView<const T> va
 // Scratch of the backward pass that lives across calls (E x H each, grown, never shrunk), so that
 // a training loop does not map and fault in fresh pages every step. Used only by the calling thread
 // outside parallel regions; its rows are then written by the one thread that owns them.
+// A BasicMatrix, so that a large one sits on huge pages (pass 2 reads it in random order).
 template <class T>
-std::vector<T>& backward_edge_buffer(int which) {
-  thread_local std::vector<T> buffers[2];
-  return buffers[which];
+T* backward_edge_buffer(int which, std::int64_t elements) {
+  thread_local BasicMatrix<T> buffers[2];
+  buffers[which].resize_uninitialized(elements, 1);  // allocates only to grow
+  return buffers[which].data();
 }
 
 // Backward. With P the softmax weights, D the dropout factors and g_e = <d_out[i,h], values[j,h]>:
@@ -280,15 +282,8 @@ void fused_backward_dims(const Graph& g, const Scorer& sc, MatrixView<const T> v
   const DropFactor<T> drop(dropout, heads);
   MatrixView<const T> rmax = state.row_max.view(), rsum = state.row_sum.view();
   const bool prefetch = worth_prefetching(values);
-  const std::size_t eh = static_cast<std::size_t>(g.num_edges() * heads);
-  std::vector<T>& pd_buf = backward_edge_buffer<T>(0);
-  std::vector<T>& ds_buf = backward_edge_buffer<T>(1);
-  if (pd_buf.size() < eh) {
-    pd_buf.resize(eh);
-    ds_buf.resize(eh);
-  }
-  T* pd_all = pd_buf.data();
-  T* ds_all = ds_buf.data();
+  T* pd_all = backward_edge_buffer<T>(0, g.num_edges() * heads);
+  T* ds_all = backward_edge_buffer<T>(1, g.num_edges() * heads);
 
   for_rows(in_offsets, [&](std::int64_t begin, std::int64_t end) {
     const std::int64_t heads = kH ? kH : heads_rt, F = kF ? kF : F_rt;

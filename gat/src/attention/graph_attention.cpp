@@ -51,6 +51,8 @@ struct ConcatEdgeScorer {
   void src_grads(std::int64_t i, std::int64_t j, std::int64_t heads, const T* ds) const {
     grads(i, j, heads, ds, d_src.row_ptr(j));
   }
+  // Asked for by the kernels on graphs beyond the cache, some edges before row j is scored.
+  void prefetch_source(std::int64_t j) const { __builtin_prefetch(src.row_ptr(j)); }
   // Eight heads as vectors (float only; the 8-head kernels of fused_vector_kernels.hpp).
   detail::v8f scores8(std::int64_t i, std::int64_t j) const {
     const detail::v8f z = detail::load8(src.row_ptr(j)) + detail::load8(dst.row_ptr(i));
