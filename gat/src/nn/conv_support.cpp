@@ -31,6 +31,33 @@ const Graph& AttentionGraphCache::get(const Graph& g, bool add_self_loops, bool 
 }
 
 template <class T>
+bool SparsePatternTranspose::get(const BasicCsrMatrix<T>& x) {
+  constexpr std::int64_t kMax32 = 0x7fffffff;
+  if (x.rows > kMax32 || x.nnz() > kMax32) return false;
+  if (x.rows == rows_ && x.cols == cols_ && x.offsets == offsets_ && x.columns == columns_) return true;
+  rows_ = x.rows;
+  cols_ = x.cols;
+  offsets_ = x.offsets;
+  columns_ = x.columns;
+  // Counting sort by column; visiting the rows in order keeps each column's rows ascending.
+  col_offsets_.assign(static_cast<std::size_t>(x.cols + 1), 0);
+  for (const std::int32_t c : x.columns) ++col_offsets_[static_cast<std::size_t>(c) + 1];
+  for (std::int64_t c = 0; c < x.cols; ++c) col_offsets_[c + 1] += col_offsets_[c];
+  entry_row_.resize(x.columns.size());
+  entry_pos_.resize(x.columns.size());
+  std::vector<std::int64_t> next(col_offsets_.begin(), col_offsets_.end() - 1);
+  for (std::int64_t r = 0; r < x.rows; ++r)
+    for (std::int64_t k = x.offsets[r]; k < x.offsets[r + 1]; ++k) {
+      const std::int64_t j = next[static_cast<std::size_t>(x.columns[k])]++;
+      entry_row_[j] = static_cast<std::int32_t>(r);
+      entry_pos_[j] = static_cast<std::int32_t>(k);
+    }
+  return true;
+}
+template bool SparsePatternTranspose::get<float>(const BasicCsrMatrix<float>&);
+template bool SparsePatternTranspose::get<double>(const BasicCsrMatrix<double>&);
+
+template <class T>
 LayerInput<T> InputDropout<T>::forward(const LayerInput<T>& x, float p, RandomKey key, bool training) {
   p_ = training ? p : 0.0f;
   key_ = key;
@@ -66,9 +93,6 @@ template <class T>
 void headwise_spmm(const BasicCsrMatrix<T>& x, MatrixView<const T> weight_t, const std::vector<BernoulliSampler>& heads,
                    T scale, MatrixView<T> y) {
   const std::int64_t h = static_cast<std::int64_t>(heads.size()), f = weight_t.cols() / h;
-  if constexpr (std::is_same_v<T, float>) {
-    if (h == 8 && f == 8) return headwise_spmm_8x8(x, weight_t, heads.data(), scale, y);
-  }
   parallel_for_rows(x.offsets, [&](std::int64_t begin, std::int64_t end) {
     for (std::int64_t r = begin; r < end; ++r) {
       T* out = y.row_ptr(r);
@@ -93,9 +117,6 @@ template <class T>
 void headwise_spmm_tn(const BasicCsrMatrix<T>& x, MatrixView<const T> dy, const std::vector<BernoulliSampler>& heads,
                       T scale, MatrixView<T> grad_t) {
   const std::int64_t h = static_cast<std::int64_t>(heads.size()), f = dy.cols() / h;
-  if constexpr (std::is_same_v<T, float>) {
-    if (h == 8 && f == 8) return headwise_spmm_tn_8x8(x, dy, heads.data(), scale, grad_t);
-  }
   for (std::int64_t r = 0; r < grad_t.rows(); ++r)
     for (std::int64_t j = 0; j < grad_t.cols(); ++j) grad_t(r, j) = T(0);
   parallel_for(h, 1, [&](std::int64_t h0, std::int64_t h1) {
@@ -134,9 +155,19 @@ void HeadwiseInputDropout<T>::forward(const LayerInput<T>& x, const BasicMatrix<
   key_ = key;
   const std::int64_t f = weight.rows() / heads;
   y.resize_uninitialized(x.rows(), weight.rows());
+  keep_bits_count_ = 0;
   if (x.is_sparse()) {
     transpose_into(weight.view(), weight_t_);
-    headwise_spmm<T>(*x.sparse, weight_t_.view(), head_samplers(samplers_, heads, p, key), scale(), y.view());
+    head_samplers(samplers_, heads, p, key);
+    if constexpr (std::is_same_v<T, float>) {
+      if (heads == 8 && f == 8) {
+        keep_bits_.resize(static_cast<std::size_t>(x.sparse->nnz()));
+        headwise_spmm_8x8(*x.sparse, weight_t_.view(), samplers_.data(), scale(), y.view(), keep_bits_.data());
+        keep_bits_count_ = x.sparse->nnz();
+        return;
+      }
+    }
+    headwise_spmm<T>(*x.sparse, weight_t_.view(), samplers_, scale(), y.view());
     return;
   }
   for (std::int64_t k = 0; k < heads; ++k)
@@ -152,7 +183,24 @@ void HeadwiseInputDropout<T>::backward(const LayerInput<T>& x, const BasicMatrix
   const std::int64_t f = weight.rows() / heads_;
   if (x.is_sparse()) {
     grad_t_.resize_uninitialized(x.cols(), weight.rows());
-    headwise_spmm_tn<T>(*x.sparse, dy, head_samplers(samplers_, heads_, p_, key_), scale(), grad_t_.view());
+    head_samplers(samplers_, heads_, p_, key_);
+    bool done = false;
+    if constexpr (std::is_same_v<T, float>) {
+      const BasicCsrMatrix<T>& xs = *x.sparse;
+      if (heads_ == 8 && f == 8 && transpose_.get(xs)) {
+        // The masks depend on the key and the stored value's position only, so the forward
+        // pass's bytes hold for any input with as many stored values.
+        if (keep_bits_count_ != xs.nnz()) {
+          keep_bits_.resize(static_cast<std::size_t>(xs.nnz()));
+          headwise_keep_bits_8(samplers_.data(), xs.nnz(), keep_bits_.data());
+          keep_bits_count_ = xs.nnz();
+        }
+        headwise_spmm_tn_8x8(transpose_.col_offsets(), transpose_.entry_row(), transpose_.entry_pos(),
+                             xs.values.data(), keep_bits_.data(), dy, scale(), grad_t_.view());
+        done = true;
+      }
+    }
+    if (!done) headwise_spmm_tn<T>(*x.sparse, dy, samplers_, scale(), grad_t_.view());
     add_transposed(MatrixView<const T>(grad_t_.view()), weight_grad);
     return;
   }
