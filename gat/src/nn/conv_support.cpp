@@ -1,5 +1,6 @@
 #include "gat/nn/detail/conv_support.hpp"
 
+#include <algorithm>
 #include <type_traits>
 
 #include "gat/core/parallel.hpp"
@@ -220,43 +221,83 @@ void HeadwiseInputDropout<T>::backward(const LayerInput<T>& x, const BasicMatrix
   }
 }
 
+// Rows are independent, so threads split them (each row's result is the same whoever computes
+// it). The bias gradient sums over the rows in order, as one column-block accumulator per call.
 template <class T>
 void merge_heads(MatrixView<const T> heads_out, std::int64_t heads, bool concat, const Parameter<T>* bias,
                  BasicMatrix<T>& out) {
-  const std::int64_t n = heads_out.rows(), f = heads_out.cols() / heads;
-  out.resize_uninitialized(n, concat ? heads * f : f);
-  for (std::int64_t r = 0; r < n; ++r) {
-    const T* in = heads_out.row_ptr(r);
-    T* o = out.row_ptr(r);
-    if (concat) {
-      for (std::int64_t c = 0; c < heads * f; ++c) o[c] = in[c];
-    } else {
-      for (std::int64_t c = 0; c < f; ++c) {
-        T sum = 0;
-        for (std::int64_t h = 0; h < heads; ++h) sum += in[h * f + c];
-        o[c] = sum / static_cast<T>(heads);
-      }
-    }
-    if (bias)
-      for (std::int64_t c = 0; c < out.cols(); ++c) o[c] += bias->value(0, c);
-  }
+  const std::int64_t n = heads_out.rows(), f = heads_out.cols() / heads, cols = concat ? heads * f : f;
+  out.resize_uninitialized(n, cols);
+  const T* const b = bias ? bias->value.data() : nullptr;
+  const T* const in_data = heads_out.data();
+  const std::int64_t in_ld = heads_out.ld();
+  T* const out_data = out.data();
+  const T h_count = static_cast<T>(heads);
+  parallel_for(n, std::max<std::int64_t>(1, 8192 / std::max<std::int64_t>(1, heads * f)),
+               [=](std::int64_t r0, std::int64_t r1) {
+                 for (std::int64_t r = r0; r < r1; ++r) {
+                   const T* __restrict in = in_data + r * in_ld;
+                   T* __restrict o = out_data + r * cols;
+                   if (concat) {
+                     if (b) {
+#pragma omp simd
+                       for (std::int64_t c = 0; c < cols; ++c) o[c] = in[c] + b[c];
+                     } else {
+                       for (std::int64_t c = 0; c < cols; ++c) o[c] = in[c];
+                     }
+                     continue;
+                   }
+#pragma omp simd
+                   for (std::int64_t c = 0; c < f; ++c) {
+                     T sum = 0;
+                     for (std::int64_t h = 0; h < heads; ++h) sum += in[h * f + c];
+                     o[c] = sum / h_count;
+                   }
+                   if (b)
+#pragma omp simd
+                     for (std::int64_t c = 0; c < f; ++c) o[c] += b[c];
+                 }
+               });
 }
 
 template <class T>
 void merge_heads_backward(MatrixView<const T> d_out, std::int64_t heads, std::int64_t features, bool concat,
                           Parameter<T>* bias, BasicMatrix<T>& d_heads_out) {
-  const std::int64_t n = d_out.rows();
-  if (bias)
-    for (std::int64_t r = 0; r < n; ++r)
-      for (std::int64_t c = 0; c < d_out.cols(); ++c) bias->grad(0, c) += d_out(r, c);
-  d_heads_out.resize_uninitialized(n, heads * features);
-  const T inv = T(1) / static_cast<T>(heads);
-  for (std::int64_t r = 0; r < n; ++r) {
-    const T* d = d_out.row_ptr(r);
-    T* o = d_heads_out.row_ptr(r);
-    for (std::int64_t h = 0; h < heads; ++h)
-      for (std::int64_t c = 0; c < features; ++c) o[h * features + c] = concat ? d[h * features + c] : d[c] * inv;
+  const std::int64_t n = d_out.rows(), dc = d_out.cols(), d_ld = d_out.ld();
+  const T* const d_data = d_out.data();
+  if (bias) {
+    // Each column summed over the rows in order, 64 columns at a time in a local accumulator.
+    T* const g = bias->grad.data();
+    constexpr std::int64_t kBlock = 64;
+    for (std::int64_t c0 = 0; c0 < dc; c0 += kBlock) {
+      const std::int64_t w = std::min(kBlock, dc - c0);
+      T acc[kBlock];
+      for (std::int64_t c = 0; c < w; ++c) acc[c] = g[c0 + c];
+      for (std::int64_t r = 0; r < n; ++r) {
+        const T* __restrict d = d_data + r * d_ld + c0;
+#pragma omp simd
+        for (std::int64_t c = 0; c < w; ++c) acc[c] += d[c];
+      }
+      for (std::int64_t c = 0; c < w; ++c) g[c0 + c] = acc[c];
+    }
   }
+  const std::int64_t cols = heads * features;
+  d_heads_out.resize_uninitialized(n, cols);
+  T* const out_data = d_heads_out.data();
+  const T inv = T(1) / static_cast<T>(heads);
+  parallel_for(n, std::max<std::int64_t>(1, 8192 / std::max<std::int64_t>(1, cols)), [=](std::int64_t r0, std::int64_t r1) {
+    for (std::int64_t r = r0; r < r1; ++r) {
+      const T* __restrict d = d_data + r * d_ld;
+      T* __restrict o = out_data + r * cols;
+      if (concat) {
+        for (std::int64_t c = 0; c < cols; ++c) o[c] = d[c];
+        continue;
+      }
+      for (std::int64_t h = 0; h < heads; ++h)
+#pragma omp simd
+        for (std::int64_t c = 0; c < features; ++c) o[h * features + c] = d[c] * inv;
+    }
+  });
 }
 
 void fill_edges(const Graph& g, std::vector<NodeId>& source, std::vector<NodeId>& target,
