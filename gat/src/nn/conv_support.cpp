@@ -158,16 +158,18 @@ void HeadwiseInputDropout<T>::forward(const LayerInput<T>& x, const BasicMatrix<
   y.resize_uninitialized(x.rows(), weight.rows());
   keep_bits_count_ = 0;
   if (x.is_sparse()) {
-    transpose_into(weight.view(), weight_t_);
     head_samplers(samplers_, heads, p, key);
     if constexpr (std::is_same_v<T, float>) {
       if (heads == 8 && f == 8) {
+        weight_t_.resize_uninitialized(weight.cols(), weight.rows());
+        transpose_f32<false>(weight.view(), weight_t_.view());
         keep_bits_.resize(static_cast<std::size_t>(x.sparse->nnz()));
         headwise_spmm_8x8(*x.sparse, weight_t_.view(), samplers_.data(), scale(), y.view(), keep_bits_.data());
         keep_bits_count_ = x.sparse->nnz();
         return;
       }
     }
+    transpose_into(weight.view(), weight_t_);
     headwise_spmm<T>(*x.sparse, weight_t_.view(), samplers_, scale(), y.view());
     return;
   }
@@ -185,7 +187,6 @@ void HeadwiseInputDropout<T>::backward(const LayerInput<T>& x, const BasicMatrix
   if (x.is_sparse()) {
     grad_t_.resize_uninitialized(x.cols(), weight.rows());
     head_samplers(samplers_, heads_, p_, key_);
-    bool done = false;
     if constexpr (std::is_same_v<T, float>) {
       const BasicCsrMatrix<T>& xs = *x.sparse;
       if (heads_ == 8 && f == 8 && transpose_.get(xs)) {
@@ -198,10 +199,14 @@ void HeadwiseInputDropout<T>::backward(const LayerInput<T>& x, const BasicMatrix
         }
         headwise_spmm_tn_8x8(transpose_.col_offsets(), transpose_.entry_row(), transpose_.entry_pos(),
                              xs.values.data(), keep_bits_.data(), dy, scale(), grad_t_.view());
-        done = true;
+        GAT_REQUIRE(weight_grad.rows() == grad_t_.cols() && weight_grad.cols() == grad_t_.rows(),
+                    "projection backward: weight gradient is ", weight_grad.rows(), "x", weight_grad.cols(),
+                    ", expected ", grad_t_.cols(), "x", grad_t_.rows());
+        transpose_f32<true>(MatrixView<const float>(grad_t_.view()), weight_grad.view());
+        return;
       }
     }
-    if (!done) headwise_spmm_tn<T>(*x.sparse, dy, samplers_, scale(), grad_t_.view());
+    headwise_spmm_tn<T>(*x.sparse, dy, samplers_, scale(), grad_t_.view());
     add_transposed(MatrixView<const T>(grad_t_.view()), weight_grad);
     return;
   }
