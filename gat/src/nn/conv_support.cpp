@@ -1,5 +1,6 @@
 #include "gat/nn/detail/conv_support.hpp"
 
+#include <algorithm>
 #include <type_traits>
 
 #include "gat/core/parallel.hpp"
@@ -29,6 +30,33 @@ const Graph& AttentionGraphCache::get(const Graph& g, bool add_self_loops, bool 
   }
   return looped_;
 }
+
+template <class T>
+bool SparsePatternTranspose::get(const BasicCsrMatrix<T>& x) {
+  constexpr std::int64_t kMax32 = 0x7fffffff;
+  if (x.rows > kMax32 || x.nnz() > kMax32) return false;
+  if (x.rows == rows_ && x.cols == cols_ && x.offsets == offsets_ && x.columns == columns_) return true;
+  rows_ = x.rows;
+  cols_ = x.cols;
+  offsets_ = x.offsets;
+  columns_ = x.columns;
+  // Counting sort by column; visiting the rows in order keeps each column's rows ascending.
+  col_offsets_.assign(static_cast<std::size_t>(x.cols + 1), 0);
+  for (const std::int32_t c : x.columns) ++col_offsets_[static_cast<std::size_t>(c) + 1];
+  for (std::int64_t c = 0; c < x.cols; ++c) col_offsets_[c + 1] += col_offsets_[c];
+  entry_row_.resize(x.columns.size());
+  entry_pos_.resize(x.columns.size());
+  std::vector<std::int64_t> next(col_offsets_.begin(), col_offsets_.end() - 1);
+  for (std::int64_t r = 0; r < x.rows; ++r)
+    for (std::int64_t k = x.offsets[r]; k < x.offsets[r + 1]; ++k) {
+      const std::int64_t j = next[static_cast<std::size_t>(x.columns[k])]++;
+      entry_row_[j] = static_cast<std::int32_t>(r);
+      entry_pos_[j] = static_cast<std::int32_t>(k);
+    }
+  return true;
+}
+template bool SparsePatternTranspose::get<float>(const BasicCsrMatrix<float>&);
+template bool SparsePatternTranspose::get<double>(const BasicCsrMatrix<double>&);
 
 template <class T>
 LayerInput<T> InputDropout<T>::forward(const LayerInput<T>& x, float p, RandomKey key, bool training) {
@@ -66,9 +94,6 @@ template <class T>
 void headwise_spmm(const BasicCsrMatrix<T>& x, MatrixView<const T> weight_t, const std::vector<BernoulliSampler>& heads,
                    T scale, MatrixView<T> y) {
   const std::int64_t h = static_cast<std::int64_t>(heads.size()), f = weight_t.cols() / h;
-  if constexpr (std::is_same_v<T, float>) {
-    if (h == 8 && f == 8) return headwise_spmm_8x8(x, weight_t, heads.data(), scale, y);
-  }
   parallel_for_rows(x.offsets, [&](std::int64_t begin, std::int64_t end) {
     for (std::int64_t r = begin; r < end; ++r) {
       T* out = y.row_ptr(r);
@@ -93,9 +118,6 @@ template <class T>
 void headwise_spmm_tn(const BasicCsrMatrix<T>& x, MatrixView<const T> dy, const std::vector<BernoulliSampler>& heads,
                       T scale, MatrixView<T> grad_t) {
   const std::int64_t h = static_cast<std::int64_t>(heads.size()), f = dy.cols() / h;
-  if constexpr (std::is_same_v<T, float>) {
-    if (h == 8 && f == 8) return headwise_spmm_tn_8x8(x, dy, heads.data(), scale, grad_t);
-  }
   for (std::int64_t r = 0; r < grad_t.rows(); ++r)
     for (std::int64_t j = 0; j < grad_t.cols(); ++j) grad_t(r, j) = T(0);
   parallel_for(h, 1, [&](std::int64_t h0, std::int64_t h1) {
@@ -134,9 +156,21 @@ void HeadwiseInputDropout<T>::forward(const LayerInput<T>& x, const BasicMatrix<
   key_ = key;
   const std::int64_t f = weight.rows() / heads;
   y.resize_uninitialized(x.rows(), weight.rows());
+  keep_bits_count_ = 0;
   if (x.is_sparse()) {
+    head_samplers(samplers_, heads, p, key);
+    if constexpr (std::is_same_v<T, float>) {
+      if (heads == 8 && f == 8) {
+        weight_t_.resize_uninitialized(weight.cols(), weight.rows());
+        transpose_f32<false>(weight.view(), weight_t_.view());
+        keep_bits_.resize(static_cast<std::size_t>(x.sparse->nnz()));
+        headwise_spmm_8x8(*x.sparse, weight_t_.view(), samplers_.data(), scale(), y.view(), keep_bits_.data());
+        keep_bits_count_ = x.sparse->nnz();
+        return;
+      }
+    }
     transpose_into(weight.view(), weight_t_);
-    headwise_spmm<T>(*x.sparse, weight_t_.view(), head_samplers(samplers_, heads, p, key), scale(), y.view());
+    headwise_spmm<T>(*x.sparse, weight_t_.view(), samplers_, scale(), y.view());
     return;
   }
   for (std::int64_t k = 0; k < heads; ++k)
@@ -152,7 +186,27 @@ void HeadwiseInputDropout<T>::backward(const LayerInput<T>& x, const BasicMatrix
   const std::int64_t f = weight.rows() / heads_;
   if (x.is_sparse()) {
     grad_t_.resize_uninitialized(x.cols(), weight.rows());
-    headwise_spmm_tn<T>(*x.sparse, dy, head_samplers(samplers_, heads_, p_, key_), scale(), grad_t_.view());
+    head_samplers(samplers_, heads_, p_, key_);
+    if constexpr (std::is_same_v<T, float>) {
+      const BasicCsrMatrix<T>& xs = *x.sparse;
+      if (heads_ == 8 && f == 8 && transpose_.get(xs)) {
+        // The masks depend on the key and the stored value's position only, so the forward
+        // pass's bytes hold for any input with as many stored values.
+        if (keep_bits_count_ != xs.nnz()) {
+          keep_bits_.resize(static_cast<std::size_t>(xs.nnz()));
+          headwise_keep_bits_8(samplers_.data(), xs.nnz(), keep_bits_.data());
+          keep_bits_count_ = xs.nnz();
+        }
+        headwise_spmm_tn_8x8(transpose_.col_offsets(), transpose_.entry_row(), transpose_.entry_pos(),
+                             xs.values.data(), keep_bits_.data(), dy, scale(), grad_t_.view());
+        GAT_REQUIRE(weight_grad.rows() == grad_t_.cols() && weight_grad.cols() == grad_t_.rows(),
+                    "projection backward: weight gradient is ", weight_grad.rows(), "x", weight_grad.cols(),
+                    ", expected ", grad_t_.cols(), "x", grad_t_.rows());
+        transpose_f32<true>(MatrixView<const float>(grad_t_.view()), weight_grad.view());
+        return;
+      }
+    }
+    headwise_spmm_tn<T>(*x.sparse, dy, samplers_, scale(), grad_t_.view());
     add_transposed(MatrixView<const T>(grad_t_.view()), weight_grad);
     return;
   }
@@ -172,43 +226,83 @@ void HeadwiseInputDropout<T>::backward(const LayerInput<T>& x, const BasicMatrix
   }
 }
 
+// Rows are independent, so threads split them (each row's result is the same whoever computes
+// it). The bias gradient sums over the rows in order, as one column-block accumulator per call.
 template <class T>
 void merge_heads(MatrixView<const T> heads_out, std::int64_t heads, bool concat, const Parameter<T>* bias,
                  BasicMatrix<T>& out) {
-  const std::int64_t n = heads_out.rows(), f = heads_out.cols() / heads;
-  out.resize_uninitialized(n, concat ? heads * f : f);
-  for (std::int64_t r = 0; r < n; ++r) {
-    const T* in = heads_out.row_ptr(r);
-    T* o = out.row_ptr(r);
-    if (concat) {
-      for (std::int64_t c = 0; c < heads * f; ++c) o[c] = in[c];
-    } else {
-      for (std::int64_t c = 0; c < f; ++c) {
-        T sum = 0;
-        for (std::int64_t h = 0; h < heads; ++h) sum += in[h * f + c];
-        o[c] = sum / static_cast<T>(heads);
-      }
-    }
-    if (bias)
-      for (std::int64_t c = 0; c < out.cols(); ++c) o[c] += bias->value(0, c);
-  }
+  const std::int64_t n = heads_out.rows(), f = heads_out.cols() / heads, cols = concat ? heads * f : f;
+  out.resize_uninitialized(n, cols);
+  const T* const b = bias ? bias->value.data() : nullptr;
+  const T* const in_data = heads_out.data();
+  const std::int64_t in_ld = heads_out.ld();
+  T* const out_data = out.data();
+  const T h_count = static_cast<T>(heads);
+  parallel_for(n, std::max<std::int64_t>(1, 8192 / std::max<std::int64_t>(1, heads * f)),
+               [=](std::int64_t r0, std::int64_t r1) {
+                 for (std::int64_t r = r0; r < r1; ++r) {
+                   const T* __restrict in = in_data + r * in_ld;
+                   T* __restrict o = out_data + r * cols;
+                   if (concat) {
+                     if (b) {
+#pragma omp simd
+                       for (std::int64_t c = 0; c < cols; ++c) o[c] = in[c] + b[c];
+                     } else {
+                       for (std::int64_t c = 0; c < cols; ++c) o[c] = in[c];
+                     }
+                     continue;
+                   }
+#pragma omp simd
+                   for (std::int64_t c = 0; c < f; ++c) {
+                     T sum = 0;
+                     for (std::int64_t h = 0; h < heads; ++h) sum += in[h * f + c];
+                     o[c] = sum / h_count;
+                   }
+                   if (b)
+#pragma omp simd
+                     for (std::int64_t c = 0; c < f; ++c) o[c] += b[c];
+                 }
+               });
 }
 
 template <class T>
 void merge_heads_backward(MatrixView<const T> d_out, std::int64_t heads, std::int64_t features, bool concat,
                           Parameter<T>* bias, BasicMatrix<T>& d_heads_out) {
-  const std::int64_t n = d_out.rows();
-  if (bias)
-    for (std::int64_t r = 0; r < n; ++r)
-      for (std::int64_t c = 0; c < d_out.cols(); ++c) bias->grad(0, c) += d_out(r, c);
-  d_heads_out.resize_uninitialized(n, heads * features);
-  const T inv = T(1) / static_cast<T>(heads);
-  for (std::int64_t r = 0; r < n; ++r) {
-    const T* d = d_out.row_ptr(r);
-    T* o = d_heads_out.row_ptr(r);
-    for (std::int64_t h = 0; h < heads; ++h)
-      for (std::int64_t c = 0; c < features; ++c) o[h * features + c] = concat ? d[h * features + c] : d[c] * inv;
+  const std::int64_t n = d_out.rows(), dc = d_out.cols(), d_ld = d_out.ld();
+  const T* const d_data = d_out.data();
+  if (bias) {
+    // Each column summed over the rows in order, 64 columns at a time in a local accumulator.
+    T* const g = bias->grad.data();
+    constexpr std::int64_t kBlock = 64;
+    for (std::int64_t c0 = 0; c0 < dc; c0 += kBlock) {
+      const std::int64_t w = std::min(kBlock, dc - c0);
+      T acc[kBlock];
+      for (std::int64_t c = 0; c < w; ++c) acc[c] = g[c0 + c];
+      for (std::int64_t r = 0; r < n; ++r) {
+        const T* __restrict d = d_data + r * d_ld + c0;
+#pragma omp simd
+        for (std::int64_t c = 0; c < w; ++c) acc[c] += d[c];
+      }
+      for (std::int64_t c = 0; c < w; ++c) g[c0 + c] = acc[c];
+    }
   }
+  const std::int64_t cols = heads * features;
+  d_heads_out.resize_uninitialized(n, cols);
+  T* const out_data = d_heads_out.data();
+  const T inv = T(1) / static_cast<T>(heads);
+  parallel_for(n, std::max<std::int64_t>(1, 8192 / std::max<std::int64_t>(1, cols)), [=](std::int64_t r0, std::int64_t r1) {
+    for (std::int64_t r = r0; r < r1; ++r) {
+      const T* __restrict d = d_data + r * d_ld;
+      T* __restrict o = out_data + r * cols;
+      if (concat) {
+        for (std::int64_t c = 0; c < cols; ++c) o[c] = d[c];
+        continue;
+      }
+      for (std::int64_t h = 0; h < heads; ++h)
+#pragma omp simd
+        for (std::int64_t c = 0; c < features; ++c) o[h * features + c] = d[c] * inv;
+    }
+  });
 }
 
 void fill_edges(const Graph& g, std::vector<NodeId>& source, std::vector<NodeId>& target,

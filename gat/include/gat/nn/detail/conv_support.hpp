@@ -1,5 +1,9 @@
 #pragma once
 // Pieces shared by the graph attention layers (GATConv, GATv2Conv); not part of the public API.
+#include <cstdint>
+#include <span>
+#include <vector>
+
 #include "gat/nn/layer.hpp"
 
 namespace gat::nn::detail {
@@ -35,11 +39,33 @@ class InputDropout {
   BasicCsrMatrix<T> sparse_;
 };
 
+// The transpose (CSC) of a sparse input's pattern, kept while the same pattern comes in: per
+// column its entries in row order, each with its row and its position in the CSR (its values and
+// dropout draws are the CSR's). get() compares the input's offsets and columns with the copies it
+// was built from, so a changed input is never read through a stale transpose.
+class SparsePatternTranspose {
+ public:
+  // false when the pattern is too large for 32-bit rows and positions (then nothing is built).
+  template <class T>
+  bool get(const BasicCsrMatrix<T>& x);
+  std::span<const std::int64_t> col_offsets() const { return col_offsets_; }
+  const std::int32_t* entry_row() const { return entry_row_.data(); }
+  const std::int32_t* entry_pos() const { return entry_pos_.data(); }
+
+ private:
+  std::int64_t rows_ = -1, cols_ = -1;
+  std::vector<std::int64_t> offsets_;  // the CSR's, as built from
+  std::vector<std::int32_t> columns_;
+  std::vector<std::int64_t> col_offsets_;  // cols + 1
+  std::vector<std::int32_t> entry_row_, entry_pos_;
+};
+
 // x W^T where every head draws its own input-dropout mask, as the reference GAT implementation
 // does (one tf.nn.dropout per attention head): head k's columns of the result are
 // dropout_k(x) W_k^T, W_k being rows [k*F, (k+1)*F) of W, and dropout_k the mask of
 // dropout_forward(x, p, key.child(k)). Masks are regenerated in backward, so no per-head copy of
-// x is kept. Sparse input stays sparse and is read once per product for all heads; dense input
+// x is kept (float, 8 heads x 8 features, sparse x: forward keeps the mask bits, a byte per stored
+// value, and backward runs over x's transpose, kept while x's pattern stays the same). Sparse input stays sparse and is read once per product for all heads; dense input
 // is dropped out one head at a time, each head's product on its slice of W only.
 template <class T>
 class HeadwiseInputDropout {
@@ -63,6 +89,11 @@ class HeadwiseInputDropout {
   BasicMatrix<T> weight_t_;                 // W^T, for sparse input
   BasicMatrix<T> grad_t_;                   // x^T dy over all heads, for sparse input
   BasicMatrix<T> dx_head_;                  // one head's dy_k W_k
+  // Float, 8 heads x 8 features, sparse input: the forward pass's mask bits (byte k: stored value
+  // k, bit h: head h keeps it), valid for the first keep_bits_count_ stored values, and x's CSC.
+  std::vector<std::uint8_t> keep_bits_;
+  std::int64_t keep_bits_count_ = 0;
+  SparsePatternTranspose transpose_;
 };
 
 // heads_out: N x heads*F. Concat: out = heads_out (+ bias); mean: out = mean over heads (+ bias).
