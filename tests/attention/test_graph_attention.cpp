@@ -705,3 +705,39 @@ TEST_CASE("the float 8 x 8 and single-head kernels agree with the double referen
     CHECK(attn_test::bitwise_equal(one.d_dst, two.d_dst));
   }
 }
+
+TEST_CASE("head_dot_backward in float agrees with a plain double loop and with 2 threads for the 8 x 8 kernel and other shapes",
+          "[attention][graph][threads]") {
+  for (const auto& [heads, F] : {std::pair<std::int64_t, std::int64_t>{8, 8}, {1, 7}, {3, 8}, {2, 5}}) {
+    const std::int64_t n = 1500;
+    const Matrix x = random_matrix<float>(n, heads * F, 71), a = random_matrix<float>(1, heads * F, 72);
+    const Matrix g = random_matrix<float>(n, heads, 73);
+    const Matrix dx0 = random_matrix<float>(n, heads * F, 74), da0 = random_matrix<float>(1, heads * F, 75);
+    auto run = [&](int threads, Matrix& dx, Matrix& da) {
+      set_num_threads(threads);
+      dx = dx0;
+      da = da0;
+      head_dot_backward<float>(x.view(), a.view(), heads, g.view(), dx.view(), da.view());
+      set_num_threads(0);
+    };
+    Matrix dx1, da1, dx2, da2;
+    run(1, dx1, da1);
+    run(2, dx2, da2);
+    MatrixD want_dx(n, heads * F), got_dx(n, heads * F), want_da(1, heads * F), got_da(1, heads * F);
+    for (std::int64_t c = 0; c < heads * F; ++c) {
+      double sum = da0(0, c);
+      for (std::int64_t r = 0; r < n; ++r) {
+        want_dx(r, c) = double(dx0(r, c)) + double(g(r, c / F)) * double(a(0, c));
+        got_dx(r, c) = dx1(r, c);
+        sum += double(g(r, c / F)) * double(x(r, c));
+      }
+      want_da(0, c) = sum;
+      got_da(0, c) = da1(0, c);
+    }
+    INFO("heads " << heads << " F " << F);
+    CHECK(normalized_error(got_dx, want_dx) < 1e-6);
+    CHECK(normalized_error(got_da, want_da) < 1e-5);
+    CHECK(attn_test::bitwise_equal(dx1, dx2));
+    CHECK(attn_test::bitwise_equal(da1, da2));
+  }
+}

@@ -242,6 +242,37 @@ void head_dot_8x8(MatrixView<const float> x, const float* a, MatrixView<float> o
   }
 }
 
+// head_dot_backward's two halves for 8 features per head, on vectors; every element gets the
+// generic loops' operations in their order (a multiply, then an add), so the bits are the same.
+// dx[n, h, :] += d_out[n, h] * a[h, :] for rows [begin, end), 8 heads.
+void head_dot_backward_dx_8x8(const float* a, MatrixView<const float> d_out, MatrixView<float> dx, std::int64_t begin,
+                              std::int64_t end) {
+  using detail::v8f;
+  v8f av[8];
+  for (int h = 0; h < 8; ++h) av[h] = detail::load8(a + 8 * h);
+  for (std::int64_t n = begin; n < end; ++n) {
+    const float* g = d_out.row_ptr(n);
+    float* d = dx.row_ptr(n);
+    for (int h = 0; h < 8; ++h) detail::store8(d + 8 * h, detail::load8(d + 8 * h) + detail::splat8(g[h]) * av[h]);
+  }
+}
+// da[0, h, :] += sum over rows n, in order, of d_out[n, h] * x[n, h, :], for heads [h0, h1).
+void head_dot_backward_da_f8(MatrixView<const float> x, MatrixView<const float> d_out, MatrixView<float> da,
+                             std::int64_t h0, std::int64_t h1) {
+  using detail::v8f;
+  v8f acc[8] = {};
+  const std::int64_t nh = h1 - h0;
+  for (std::int64_t n = 0; n < x.rows(); ++n) {
+    const float* xr = x.row_ptr(n) + 8 * h0;
+    const float* g = d_out.row_ptr(n) + h0;
+    for (std::int64_t k = 0; k < nh; ++k) acc[k] = acc[k] + detail::splat8(g[k]) * detail::load8(xr + 8 * k);
+  }
+  for (std::int64_t k = 0; k < nh; ++k) {
+    float* out = da.row_ptr(0) + 8 * (h0 + k);
+    detail::store8(out, detail::load8(out) + acc[k]);
+  }
+}
+
 }  // namespace
 
 template <class T>
@@ -279,6 +310,9 @@ void head_dot_backward(MatrixView<const T> x, MatrixView<const T> a, std::int64_
   require_shape(fn, "dx", MatrixView<const T>(dx), x.rows(), x.cols());
   require_shape(fn, "da", MatrixView<const T>(da), 1, x.cols());
   detail::for_range(x.rows(), 1024, [&](std::int64_t begin, std::int64_t end) {
+    if constexpr (std::is_same_v<T, float>) {
+      if (F == 8 && heads == 8) return head_dot_backward_dx_8x8(a.row_ptr(0), d_out, dx, begin, end);
+    }
     for (std::int64_t n = begin; n < end; ++n)
       for (std::int64_t h = 0; h < heads; ++h) {
         const T g = d_out(n, h);
@@ -293,6 +327,9 @@ void head_dot_backward(MatrixView<const T> x, MatrixView<const T> a, std::int64_
   // Rows outer, the block's columns inner (contiguous, vectorised); each column still sums its
   // rows in order 0..N-1, as a column-by-column loop would.
   detail::for_range(x.cols(), 16, [&](std::int64_t begin, std::int64_t end) {
+    if constexpr (std::is_same_v<T, float>) {
+      if (F == 8 && begin % 8 == 0 && end % 8 == 0) return head_dot_backward_da_f8(x, d_out, da, begin / 8, end / 8);
+    }
     std::vector<T> acc(static_cast<std::size_t>(end - begin), T(0));
     T* ac = acc.data() - begin;
     // the block's columns cut at head boundaries, once (not a division per row and head)
