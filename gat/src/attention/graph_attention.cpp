@@ -289,6 +289,16 @@ void head_dot(MatrixView<const T> x, MatrixView<const T> a, std::int64_t heads, 
         return;
       }
     }
+    if (heads == 1 && F <= 16) {  // a single-head output layer (classes): one short dot per row
+      const T* av = a.row_ptr(0);
+      for (std::int64_t n = begin; n < end; ++n) {
+        const T* xr = x.row_ptr(n);
+        T acc = 0;
+        for (std::int64_t f = 0; f < F; ++f) acc += xr[f] * av[f];
+        out(n, 0) = acc;
+      }
+      return;
+    }
     if (F == 8) {  // a fixed-length dot the compiler unrolls
       for (std::int64_t n = begin; n < end; ++n)
         for (std::int64_t h = 0; h < heads; ++h) out(n, h) = detail::dot(x.row_ptr(n) + h * 8, a.row_ptr(0) + h * 8, 8);
