@@ -161,8 +161,7 @@ void HeadwiseInputDropout<T>::forward(const LayerInput<T>& x, const BasicMatrix<
     head_samplers(samplers_, heads, p, key);
     if constexpr (std::is_same_v<T, float>) {
       if (heads == 8 && f == 8) {
-        weight_t_.resize_uninitialized(weight.cols(), weight.rows());
-        transpose_f32<false>(weight.view(), weight_t_.view());
+        transpose_into(weight.view(), weight_t_);
         keep_bits_.resize(static_cast<std::size_t>(x.sparse->nnz()));
         headwise_spmm_8x8(*x.sparse, weight_t_.view(), samplers_.data(), scale(), y.view(), keep_bits_.data());
         keep_bits_count_ = x.sparse->nnz();
@@ -199,10 +198,7 @@ void HeadwiseInputDropout<T>::backward(const LayerInput<T>& x, const BasicMatrix
         }
         headwise_spmm_tn_8x8(transpose_.col_offsets(), transpose_.entry_row(), transpose_.entry_pos(),
                              xs.values.data(), keep_bits_.data(), dy, scale(), grad_t_.view());
-        GAT_REQUIRE(weight_grad.rows() == grad_t_.cols() && weight_grad.cols() == grad_t_.rows(),
-                    "projection backward: weight gradient is ", weight_grad.rows(), "x", weight_grad.cols(),
-                    ", expected ", grad_t_.cols(), "x", grad_t_.rows());
-        transpose_f32<true>(MatrixView<const float>(grad_t_.view()), weight_grad.view());
+        add_transposed(MatrixView<const T>(grad_t_.view()), weight_grad);
         return;
       }
     }

@@ -2,6 +2,9 @@
 
 #include "gat/tensor/matmul.hpp"
 #include "gat/tensor/sparse_matmul.hpp"
+#include "tensor/transpose.hpp"
+
+#include <type_traits>
 
 namespace gat::nn {
 
@@ -9,16 +12,24 @@ namespace detail {
 template <class T>
 void transpose_into(MatrixView<const T> in, BasicMatrix<T>& out) {
   out.resize_uninitialized(in.cols(), in.rows());
-  for (std::int64_t r = 0; r < in.rows(); ++r)
-    for (std::int64_t c = 0; c < in.cols(); ++c) out(c, r) = in(r, c);
+  if constexpr (std::is_same_v<T, float>) {
+    gat::detail::transpose_f32<false>(in, out.view());
+  } else {
+    for (std::int64_t r = 0; r < in.rows(); ++r)
+      for (std::int64_t c = 0; c < in.cols(); ++c) out(c, r) = in(r, c);
+  }
 }
 
 template <class T>
 void add_transposed(MatrixView<const T> b, BasicMatrix<T>& a) {
   GAT_REQUIRE(a.rows() == b.cols() && a.cols() == b.rows(), "add_transposed: ", a.rows(), "x", a.cols(),
               " += (", b.rows(), "x", b.cols(), ")^T");
-  for (std::int64_t r = 0; r < a.rows(); ++r)
-    for (std::int64_t c = 0; c < a.cols(); ++c) a(r, c) += b(c, r);
+  if constexpr (std::is_same_v<T, float>) {
+    gat::detail::transpose_f32<true>(b, a.view());
+  } else {
+    for (std::int64_t r = 0; r < a.rows(); ++r)
+      for (std::int64_t c = 0; c < a.cols(); ++c) a(r, c) += b(c, r);
+  }
 }
 
 template void transpose_into<float>(MatrixView<const float>, BasicMatrix<float>&);
