@@ -150,9 +150,8 @@ void BM_MergeHeads(benchmark::State& state) {
   fill(bias.value, 13);
   gat::Matrix out, d_heads;
   for (auto _ : state) {
-    gat::nn::detail::merge_heads<float>(in.view(), heads, concat, &bias, out);
-    gat::nn::detail::merge_heads_backward<float>(d.view(), heads, f, concat, &bias, d_heads);
-    benchmark::DoNotOptimize(d_heads.data());
+    benchmark::DoNotOptimize(gat::nn::detail::merge_heads<float>(in, heads, concat, &bias, out).data());
+    benchmark::DoNotOptimize(gat::nn::detail::merge_heads_backward<float>(d.view(), heads, f, concat, &bias, d_heads).data());
   }
 }
 
@@ -208,9 +207,10 @@ void print_checksums() {
     bias.grad = gat::Matrix(1, concat ? heads * f : f);
     fill(bias.value, 13);
     fill(bias.grad, 16);
-    gat::Matrix out, d_heads;
-    gat::nn::detail::merge_heads<float>(in.view(), heads, concat, &bias, out);
-    gat::nn::detail::merge_heads_backward<float>((concat ? c.dy1 : c.dy2).view(), heads, f, concat, &bias, d_heads);
+    gat::Matrix scratch, d_scratch;
+    const gat::Matrix out = gat::Matrix::from_view(gat::nn::detail::merge_heads<float>(in, heads, concat, &bias, scratch));
+    const gat::Matrix d_heads = gat::Matrix::from_view(
+        gat::nn::detail::merge_heads_backward<float>((concat ? c.dy1 : c.dy2).view(), heads, f, concat, &bias, d_scratch));
     std::printf("checksum merge_heads %s %016llx %016llx %016llx\n", concat ? "concat" : "mean",
                 static_cast<unsigned long long>(fnv(out)), static_cast<unsigned long long>(fnv(d_heads)),
                 static_cast<unsigned long long>(fnv(bias.grad)));

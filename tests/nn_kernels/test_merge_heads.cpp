@@ -1,5 +1,5 @@
-// Merging the heads (concat or mean, with or without bias) and its backward, against the plain
-// loops, bit for bit, on 1 and 2 threads.
+// Merging the heads (concat in place or mean, with or without bias) and its backward, against the
+// plain loops, bit for bit, on 1 and 2 threads.
 #include <catch2/catch.hpp>
 
 #include <cstring>
@@ -51,11 +51,16 @@ TEST_CASE("merge_heads and its backward: the plain loops' bits, any thread count
         for (const int threads : {1, 2}) {
           set_num_threads(threads);
           Parameter<float> b = bias;
-          Matrix out, d_heads;
-          nn::detail::merge_heads<float>(in.view(), heads, concat, with_bias ? &b : nullptr, out);
-          nn::detail::merge_heads_backward<float>(d.view(), heads, f, concat, with_bias ? &b : nullptr, d_heads);
-          CHECK(same_bits(out, want));
-          CHECK(same_bits(d_heads, want_d));
+          Matrix heads_out = in, out, d_heads;
+          const MatrixView<float> merged =
+              nn::detail::merge_heads<float>(heads_out, heads, concat, with_bias ? &b : nullptr, out);
+          const MatrixView<const float> dh =
+              nn::detail::merge_heads_backward<float>(d.view(), heads, f, concat, with_bias ? &b : nullptr, d_heads);
+          // concat merges in place and passes the gradient through without a copy
+          CHECK((concat ? merged.data() == heads_out.data() : merged.data() == out.data()));
+          CHECK((concat ? dh.data() == d.data() : dh.data() == d_heads.data()));
+          CHECK(same_bits(Matrix::from_view(merged), want));
+          CHECK(same_bits(Matrix::from_view(dh), want_d));
           CHECK(same_bits(b.grad, want_bias));
         }
         set_num_threads(1);

@@ -225,45 +225,50 @@ void HeadwiseInputDropout<T>::backward(const LayerInput<T>& x, const BasicMatrix
 // Rows are independent, so threads split them (each row's result is the same whoever computes
 // it). The bias gradient sums over the rows in order, as one column-block accumulator per call.
 template <class T>
-void merge_heads(MatrixView<const T> heads_out, std::int64_t heads, bool concat, const Parameter<T>* bias,
-                 BasicMatrix<T>& out) {
-  const std::int64_t n = heads_out.rows(), f = heads_out.cols() / heads, cols = concat ? heads * f : f;
-  out.resize_uninitialized(n, cols);
+MatrixView<T> merge_heads(BasicMatrix<T>& heads_out, std::int64_t heads, bool concat, const Parameter<T>* bias,
+                          BasicMatrix<T>& out) {
+  const std::int64_t n = heads_out.rows(), f = heads_out.cols() / heads;
   const T* const b = bias ? bias->value.data() : nullptr;
+  const std::int64_t grain = std::max<std::int64_t>(1, 8192 / std::max<std::int64_t>(1, heads * f));
+  if (concat) {  // the heads' outputs are the output: the bias goes in place, no copy
+    if (b) {
+      const std::int64_t cols = heads * f;
+      T* const data = heads_out.data();
+      parallel_for(n, grain, [=](std::int64_t r0, std::int64_t r1) {
+        for (std::int64_t r = r0; r < r1; ++r) {
+          T* __restrict o = data + r * cols;
+#pragma omp simd
+          for (std::int64_t c = 0; c < cols; ++c) o[c] = o[c] + b[c];
+        }
+      });
+    }
+    return heads_out.view();
+  }
+  out.resize_uninitialized(n, f);
   const T* const in_data = heads_out.data();
-  const std::int64_t in_ld = heads_out.ld();
   T* const out_data = out.data();
   const T h_count = static_cast<T>(heads);
-  parallel_for(n, std::max<std::int64_t>(1, 8192 / std::max<std::int64_t>(1, heads * f)),
-               [=](std::int64_t r0, std::int64_t r1) {
-                 for (std::int64_t r = r0; r < r1; ++r) {
-                   const T* __restrict in = in_data + r * in_ld;
-                   T* __restrict o = out_data + r * cols;
-                   if (concat) {
-                     if (b) {
+  parallel_for(n, grain, [=](std::int64_t r0, std::int64_t r1) {
+    for (std::int64_t r = r0; r < r1; ++r) {
+      const T* __restrict in = in_data + r * heads * f;
+      T* __restrict o = out_data + r * f;
 #pragma omp simd
-                       for (std::int64_t c = 0; c < cols; ++c) o[c] = in[c] + b[c];
-                     } else {
-                       for (std::int64_t c = 0; c < cols; ++c) o[c] = in[c];
-                     }
-                     continue;
-                   }
+      for (std::int64_t c = 0; c < f; ++c) {
+        T sum = 0;
+        for (std::int64_t h = 0; h < heads; ++h) sum += in[h * f + c];
+        o[c] = sum / h_count;
+      }
+      if (b)
 #pragma omp simd
-                   for (std::int64_t c = 0; c < f; ++c) {
-                     T sum = 0;
-                     for (std::int64_t h = 0; h < heads; ++h) sum += in[h * f + c];
-                     o[c] = sum / h_count;
-                   }
-                   if (b)
-#pragma omp simd
-                     for (std::int64_t c = 0; c < f; ++c) o[c] += b[c];
-                 }
-               });
+        for (std::int64_t c = 0; c < f; ++c) o[c] += b[c];
+    }
+  });
+  return out.view();
 }
 
 template <class T>
-void merge_heads_backward(MatrixView<const T> d_out, std::int64_t heads, std::int64_t features, bool concat,
-                          Parameter<T>* bias, BasicMatrix<T>& d_heads_out) {
+MatrixView<const T> merge_heads_backward(MatrixView<const T> d_out, std::int64_t heads, std::int64_t features,
+                                         bool concat, Parameter<T>* bias, BasicMatrix<T>& d_heads_out) {
   const std::int64_t n = d_out.rows(), dc = d_out.cols(), d_ld = d_out.ld();
   const T* const d_data = d_out.data();
   if (bias) {
@@ -282,6 +287,7 @@ void merge_heads_backward(MatrixView<const T> d_out, std::int64_t heads, std::in
       for (std::int64_t c = 0; c < w; ++c) g[c0 + c] = acc[c];
     }
   }
+  if (concat) return d_out;  // the heads' gradient is d_out itself
   const std::int64_t cols = heads * features;
   d_heads_out.resize_uninitialized(n, cols);
   T* const out_data = d_heads_out.data();
@@ -290,15 +296,12 @@ void merge_heads_backward(MatrixView<const T> d_out, std::int64_t heads, std::in
     for (std::int64_t r = r0; r < r1; ++r) {
       const T* __restrict d = d_data + r * d_ld;
       T* __restrict o = out_data + r * cols;
-      if (concat) {
-        for (std::int64_t c = 0; c < cols; ++c) o[c] = d[c];
-        continue;
-      }
       for (std::int64_t h = 0; h < heads; ++h)
 #pragma omp simd
         for (std::int64_t c = 0; c < features; ++c) o[h * features + c] = d[c] * inv;
     }
   });
+  return d_heads_out.view();
 }
 
 void fill_edges(const Graph& g, std::vector<NodeId>& source, std::vector<NodeId>& target,
@@ -312,13 +315,13 @@ template class InputDropout<float>;
 template class InputDropout<double>;
 template class HeadwiseInputDropout<float>;
 template class HeadwiseInputDropout<double>;
-template void merge_heads<float>(MatrixView<const float>, std::int64_t, bool, const Parameter<float>*,
-                                 BasicMatrix<float>&);
-template void merge_heads<double>(MatrixView<const double>, std::int64_t, bool, const Parameter<double>*,
-                                  BasicMatrix<double>&);
-template void merge_heads_backward<float>(MatrixView<const float>, std::int64_t, std::int64_t, bool,
-                                          Parameter<float>*, BasicMatrix<float>&);
-template void merge_heads_backward<double>(MatrixView<const double>, std::int64_t, std::int64_t, bool,
-                                           Parameter<double>*, BasicMatrix<double>&);
+template MatrixView<float> merge_heads<float>(BasicMatrix<float>&, std::int64_t, bool, const Parameter<float>*,
+                                             BasicMatrix<float>&);
+template MatrixView<double> merge_heads<double>(BasicMatrix<double>&, std::int64_t, bool, const Parameter<double>*,
+                                               BasicMatrix<double>&);
+template MatrixView<const float> merge_heads_backward<float>(MatrixView<const float>, std::int64_t, std::int64_t,
+                                                             bool, Parameter<float>*, BasicMatrix<float>&);
+template MatrixView<const double> merge_heads_backward<double>(MatrixView<const double>, std::int64_t, std::int64_t,
+                                                               bool, Parameter<double>*, BasicMatrix<double>&);
 
 }  // namespace gat::nn::detail

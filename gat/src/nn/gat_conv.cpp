@@ -77,30 +77,32 @@ LayerInput<T> GATConv<T>::forward(const ForwardContext& ctx, const LayerInput<T>
   attention::gat_attention_forward<T>(g, src_score_.view(), dst_score_.view(), values->view(), heads,
                                       {options_.negative_slope}, attention_dropout_, heads_out_.view(), state_,
                                       keep_weights_);
-  detail::merge_heads<T>(heads_out_.view(), heads, options_.concat, bias_, out_);
+  output_ = detail::merge_heads<T>(heads_out_, heads, options_.concat, bias_, out_);
   if (res_weight_) {
     residual_projection_.forward(dropped_input_, res_weight_->value, residual_);
-    for (std::int64_t i = 0; i < out_.size(); ++i) out_.data()[i] += residual_.data()[i];
+    for (std::int64_t r = 0; r < output_.rows(); ++r)
+      for (std::int64_t c = 0; c < output_.cols(); ++c) output_(r, c) += residual_(r, c);
   }
-  return LayerInput<T>::of(out_.view());
+  return LayerInput<T>::of(output_);
 }
 
 template <class T>
 MatrixView<const T> GATConv<T>::backward(const ForwardContext&, MatrixView<const T> d_out, bool want_input_grad) {
   GAT_REQUIRE(graph_ != nullptr, "GATConv: backward called before forward");
-  GAT_REQUIRE(d_out.rows() == out_.rows() && d_out.cols() == out_.cols(), "GATConv backward: gradient is ",
-              d_out.rows(), "x", d_out.cols(), " but the output was ", out_.rows(), "x", out_.cols());
+  GAT_REQUIRE(d_out.rows() == output_.rows() && d_out.cols() == output_.cols(), "GATConv backward: gradient is ",
+              d_out.rows(), "x", d_out.cols(), " but the output was ", output_.rows(), "x", output_.cols());
   const Graph& g = *graph_;
   const std::int64_t heads = options_.heads;
   const bool input_grad = want_input_grad && !input_.is_sparse();
 
-  detail::merge_heads_backward<T>(d_out, heads, options_.out_channels, options_.concat, bias_, d_heads_);
+  const MatrixView<const T> d_heads =
+      detail::merge_heads_backward<T>(d_out, heads, options_.out_channels, options_.concat, bias_, d_heads_);
   d_src_.resize_uninitialized(g.num_nodes(), heads);
   d_dst_.resize_uninitialized(g.num_nodes(), heads);
   d_h_.resize_uninitialized(g.num_nodes(), h_.cols());
   const BasicMatrix<T>& values = value_drop_p_ > 0 ? values_ : h_;
   attention::gat_attention_backward<T>(g, src_score_.view(), dst_score_.view(), values.view(), heads,
-                                       {options_.negative_slope}, attention_dropout_, state_, d_heads_.view(),
+                                       {options_.negative_slope}, attention_dropout_, state_, d_heads,
                                        d_src_.view(), d_dst_.view(), d_h_.view());
   if (value_drop_p_ > 0) dropout_backward<T>(d_h_.view(), value_drop_p_, value_key_, d_h_.view());
   attention::head_dot_backward<T>(h_.view(), att_src_->value.view(), heads, d_src_.view(), d_h_.view(),

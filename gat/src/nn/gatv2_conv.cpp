@@ -52,8 +52,8 @@ LayerInput<T> GATv2Conv<T>::forward(const ForwardContext& ctx, const LayerInput<
   attention::additive_attention_forward<T>(g, hr->view(), hl_.view(), att_->value.view(), hl_.view(),
                                            options_.heads, score, attention_dropout_, heads_out_.view(), state_,
                                            keep_weights_);
-  detail::merge_heads<T>(heads_out_.view(), options_.heads, options_.concat, bias_, out_);
-  return LayerInput<T>::of(out_.view());
+  output_ = detail::merge_heads<T>(heads_out_, options_.heads, options_.concat, bias_, out_);
+  return LayerInput<T>::of(output_);
 }
 
 template <class T>
@@ -64,7 +64,8 @@ MatrixView<const T> GATv2Conv<T>::backward(const ForwardContext&, MatrixView<con
   const bool input_grad = want_input_grad && !dropped_input_.is_sparse();
   const BasicMatrix<T>& hr = weight_r_ ? hr_ : hl_;
 
-  detail::merge_heads_backward<T>(d_out, options_.heads, options_.out_channels, options_.concat, bias_, d_heads_);
+  const MatrixView<const T> d_heads = detail::merge_heads_backward<T>(d_out, options_.heads, options_.out_channels,
+                                                                     options_.concat, bias_, d_heads_);
   d_query_.resize_uninitialized(n, hf);
   d_key_.resize_uninitialized(n, hf);
   d_values_.resize_uninitialized(n, hf);
@@ -72,7 +73,7 @@ MatrixView<const T> GATv2Conv<T>::backward(const ForwardContext&, MatrixView<con
   attention::AdditiveScore score;
   score.negative_slope = options_.negative_slope;
   attention::additive_attention_backward<T>(g, hr.view(), hl_.view(), att_->value.view(), hl_.view(), options_.heads,
-                                            score, attention_dropout_, state_, d_heads_.view(), d_query_.view(),
+                                            score, attention_dropout_, state_, d_heads, d_query_.view(),
                                             d_key_.view(), d_att_.view(), d_values_.view());
   for (std::int64_t i = 0; i < hf; ++i) att_->grad.data()[i] += d_att_.data()[i];
   // x_l feeds both the keys and the values; with shared weights it is also the query.

@@ -85,6 +85,7 @@ class GATConv : public Layer<T> {
   RandomKey value_key_{};
   BasicMatrix<T> values_;  // dropped-out h_, when value dropout is on
   BasicMatrix<T> h_, src_score_, dst_score_, heads_out_, out_;
+  MatrixView<T> output_;  // heads_out_ (concat, bias added in place) or out_ (mean)
   BasicMatrix<T> residual_;  // x W_res^T in forward, its input gradient in backward
   attention::GraphAttentionState<T> state_;
   BasicMatrix<T> d_heads_, d_src_, d_dst_, d_h_, d_in_;

@@ -54,6 +54,7 @@ class GATv2Conv : public Layer<T> {
   detail::InputDropout<T> input_dropout_;
   attention::AttentionDropout attention_dropout_;
   BasicMatrix<T> hl_, hr_, heads_out_, out_;
+  MatrixView<T> output_;  // heads_out_ (concat, bias added in place) or out_ (mean)
   attention::GraphAttentionState<T> state_;
   BasicMatrix<T> d_heads_, d_query_, d_key_, d_values_, d_hl_, d_in_, d_in_r_, d_att_;
 };

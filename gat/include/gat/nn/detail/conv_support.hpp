@@ -96,13 +96,16 @@ class HeadwiseInputDropout {
   SparsePatternTranspose transpose_;
 };
 
-// heads_out: N x heads*F. Concat: out = heads_out (+ bias); mean: out = mean over heads (+ bias).
+// heads_out: N x heads*F. Concat: the bias is added to heads_out in place and heads_out is the
+// output (no copy); mean: out = mean over heads (+ bias). Returns the output.
 template <class T>
-void merge_heads(MatrixView<const T> heads_out, std::int64_t heads, bool concat, const Parameter<T>* bias,
-                 BasicMatrix<T>& out);
+MatrixView<T> merge_heads(BasicMatrix<T>& heads_out, std::int64_t heads, bool concat, const Parameter<T>* bias,
+                          BasicMatrix<T>& out);
+// Accumulates the bias gradient and returns the heads' gradient: d_out itself when concat,
+// else d_out / heads spread over the heads, in d_heads_out.
 template <class T>
-void merge_heads_backward(MatrixView<const T> d_out, std::int64_t heads, std::int64_t features, bool concat,
-                          Parameter<T>* bias, BasicMatrix<T>& d_heads_out);
+MatrixView<const T> merge_heads_backward(MatrixView<const T> d_out, std::int64_t heads, std::int64_t features,
+                                         bool concat, Parameter<T>* bias, BasicMatrix<T>& d_heads_out);
 
 // The edges a layer attended over, as an attention export lists them.
 void fill_edges(const Graph& g, std::vector<NodeId>& source, std::vector<NodeId>& target,
