@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <memory>
 #include <vector>
 
 #include "gat/core/error.hpp"
@@ -49,6 +50,27 @@ TEST_CASE("PyG's self-loop rule: drop existing loops, add one per node", "[graph
   Graph removed = tiny({.self_loops = SelfLoops::remove});
   CHECK(removed.num_edges() == 4);
   CHECK_FALSE(removed.has_self_loop(1));
+}
+
+TEST_CASE("with_self_loops is the self-loop rule applied once and shared by copies", "[graph]") {
+  const Graph g = tiny({});
+  const std::shared_ptr<const Graph> looped = g.with_self_loops();
+  const Graph want = g.rebuilt({.self_loops = SelfLoops::add});
+  REQUIRE(looped->num_edges() == want.num_edges());
+  CHECK(as_vector(looped->in_sources()) == as_vector(want.in_sources()));
+  CHECK(as_vector(looped->input_edge_ids()) == as_vector(want.input_edge_ids()));
+  CHECK(as_vector(looped->out_edges()) == as_vector(want.out_edges()));
+  CHECK(g.with_self_loops().get() == looped.get());  // built once
+  const Graph copy = g;
+  CHECK(copy.with_self_loops().get() == looped.get());
+  const Graph other = tiny({.self_loops = SelfLoops::remove});
+  CHECK(other.with_self_loops().get() != looped.get());
+  std::shared_ptr<const Graph> kept;
+  {
+    const Graph temporary = tiny({});
+    kept = temporary.with_self_loops();
+  }
+  CHECK(kept->num_edges() == want.num_edges());  // outlives its graph
 }
 
 TEST_CASE("duplicates are dropped keeping the first input edge", "[graph]") {

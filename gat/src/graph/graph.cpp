@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <mutex>
 
 #include "gat/core/check.hpp"
 
@@ -43,6 +44,13 @@ Graph Graph::rebuilt(const GraphOptions& options) const {
   Graph g = from_edges(num_nodes_, in_sources_, in_targets_, options, input_edge_ids_);
   g.num_input_edges_ = num_input_edges_;
   return g;
+}
+
+std::shared_ptr<const Graph> Graph::with_self_loops() const {
+  static std::mutex building;  // held only while a graph's first call builds its copy
+  std::lock_guard<std::mutex> lock(building);
+  if (!with_self_loops_) with_self_loops_ = std::make_shared<const Graph>(rebuilt({.self_loops = SelfLoops::add}));
+  return with_self_loops_;
 }
 
 Graph Graph::from_edges(std::int64_t num_nodes, std::span<const NodeId> source, std::span<const NodeId> target,

@@ -11,8 +11,8 @@
 
 namespace gat::nn::detail {
 
-const Graph& AttentionGraphCache::get(const Graph& g, bool add_self_loops, bool allow_zero_in_degree,
-                                      const char* layer) {
+const Graph& attention_graph(const Graph& g, bool add_self_loops, bool allow_zero_in_degree, const char* layer,
+                             std::shared_ptr<const Graph>& keep_alive) {
   if (!add_self_loops) {
     if (!allow_zero_in_degree) {
       const std::int64_t isolated = g.count_zero_in_degree();
@@ -20,15 +20,11 @@ const Graph& AttentionGraphCache::get(const Graph& g, bool add_self_loops, bool 
                   "output would be undefined (only the bias). Turn add_self_loops on, add self-loops to the graph, ",
                   "or set allow_zero_in_degree = true to give them a zero output.");
     }
+    keep_alive.reset();
     return g;
   }
-  if (&g != from_ || g.num_edges() != from_edges_ || g.num_nodes() != from_nodes_) {
-    looped_ = g.rebuilt({.self_loops = SelfLoops::add});
-    from_ = &g;
-    from_edges_ = g.num_edges();
-    from_nodes_ = g.num_nodes();
-  }
-  return looped_;
+  keep_alive = g.with_self_loops();
+  return *keep_alive;
 }
 
 template <class T>

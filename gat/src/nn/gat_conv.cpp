@@ -44,7 +44,7 @@ LayerInput<T> GATConv<T>::forward(const ForwardContext& ctx, const LayerInput<T>
   const Graph& input_graph = *ctx.graph;
   GAT_REQUIRE(x.rows() == input_graph.num_nodes(), "GATConv: features have ", x.rows(), " rows but the graph has ",
               input_graph.num_nodes(), " nodes");
-  graph_ = &graph_cache_.get(input_graph, options_.add_self_loops, options_.allow_zero_in_degree, "GATConv");
+  graph_ = &detail::attention_graph(input_graph, options_.add_self_loops, options_.allow_zero_in_degree, "GATConv", looped_graph_);
   const Graph& g = *graph_;
   const std::int64_t heads = options_.heads;
   const bool training = this->is_training();

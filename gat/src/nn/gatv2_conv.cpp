@@ -33,7 +33,7 @@ LayerInput<T> GATv2Conv<T>::forward(const ForwardContext& ctx, const LayerInput<
   GAT_REQUIRE(ctx.graph != nullptr, "GATv2Conv: no graph given in the forward context");
   GAT_REQUIRE(x.rows() == ctx.graph->num_nodes(), "GATv2Conv: features have ", x.rows(), " rows but the graph has ",
               ctx.graph->num_nodes(), " nodes");
-  graph_ = &graph_cache_.get(*ctx.graph, options_.add_self_loops, options_.allow_zero_in_degree, "GATv2Conv");
+  graph_ = &detail::attention_graph(*ctx.graph, options_.add_self_loops, options_.allow_zero_in_degree, "GATv2Conv", looped_graph_);
   const Graph& g = *graph_;
   const bool training = this->is_training();
   const RandomKey key = this->layer_key(ctx);

@@ -7,6 +7,7 @@
 // position in the incoming rows) remembers the input edge it came from, so that results such as
 // attention weights map back to the user's edge list. Memory is O(N + E): six flat arrays.
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -64,6 +65,12 @@ class Graph {
 
   // This graph with the given options applied again (e.g. SelfLoops::add), input edge ids kept.
   Graph rebuilt(const GraphOptions& options) const;
+  // rebuilt({.self_loops = SelfLoops::add}) (PyG's add_self_loops: existing loops dropped, one per
+  // node added), as GAT layers attend over it by default: built on first use (thread-safe) and
+  // kept with this graph, so that all the layers of a model share one copy. Copies of this graph
+  // share it too; the graph is immutable, so it never goes stale. Holders of the pointer keep it
+  // alive after this graph is gone.
+  std::shared_ptr<const Graph> with_self_loops() const;
 
   std::int64_t num_nodes() const noexcept { return num_nodes_; }
   std::int64_t num_edges() const noexcept { return static_cast<std::int64_t>(in_sources_.size()); }
@@ -114,6 +121,7 @@ class Graph {
   std::vector<EdgeIndex> out_offsets_{0};
   std::vector<NodeId> out_targets_;
   std::vector<EdgeIndex> out_edges_;
+  mutable std::shared_ptr<const Graph> with_self_loops_;
 };
 
 }  // namespace gat

@@ -72,7 +72,7 @@ class GATConv : public Layer<T> {
   Projection<T> projection_, residual_projection_;
   bool keep_weights_ = false;
 
-  detail::AttentionGraphCache graph_cache_;
+  std::shared_ptr<const Graph> looped_graph_;  // the shared self-looped input graph, when used
   const Graph* graph_ = nullptr;  // the graph of the last forward pass
 
   LayerInput<T> input_;                    // as given

@@ -47,7 +47,7 @@ class GATv2Conv : public Layer<T> {
   Projection<T> projection_l_, projection_r_;
   bool keep_weights_ = false;
 
-  detail::AttentionGraphCache graph_cache_;
+  std::shared_ptr<const Graph> looped_graph_;  // the shared self-looped input graph, when used
   const Graph* graph_ = nullptr;
 
   LayerInput<T> dropped_input_;

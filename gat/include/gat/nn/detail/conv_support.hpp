@@ -1,6 +1,7 @@
 #pragma once
 // Pieces shared by the graph attention layers (GATConv, GATv2Conv); not part of the public API.
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -8,20 +9,13 @@
 
 namespace gat::nn::detail {
 
-// The graph a layer attends over: the input graph, or the input graph with PyG's self-loop rule
-// applied, built once and reused while the input graph stays the same.
-class AttentionGraphCache {
- public:
-  // Throws InvalidArgument (with the way out) when a node has no incoming edge, self-loops are
-  // off and allow_zero_in_degree is not set: its output would silently be the bias alone.
-  const Graph& get(const Graph& g, bool add_self_loops, bool allow_zero_in_degree, const char* layer);
-
- private:
-  const Graph* from_ = nullptr;
-  std::int64_t from_edges_ = -1;
-  std::int64_t from_nodes_ = -1;
-  Graph looped_;
-};
+// The graph a layer attends over: the input graph, or, with add_self_loops, the input graph with
+// PyG's self-loop rule applied (Graph::with_self_loops: built once, shared by all layers; the
+// layer holds it in keep_alive, so its exports stay valid after the input graph is gone).
+// Throws InvalidArgument (with the way out) when a node has no incoming edge, self-loops are off
+// and allow_zero_in_degree is not set: its output would silently be the bias alone.
+const Graph& attention_graph(const Graph& g, bool add_self_loops, bool allow_zero_in_degree, const char* layer,
+                             std::shared_ptr<const Graph>& keep_alive);
 
 // Dropout of a layer's input (DGL's feat_drop), dense or sparse, remembering the mask key for
 // backward.
