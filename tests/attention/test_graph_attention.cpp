@@ -741,3 +741,33 @@ TEST_CASE("head_dot_backward in float agrees with a plain double loop and with 2
     CHECK(attn_test::bitwise_equal(da1, da2));
   }
 }
+
+TEST_CASE("the float 8 x 8 backward without per-edge records (past 2^20 edges) agrees with the double kernels and with 2 threads",
+          "[attention][graph][threads]") {
+  // 2^20 edges x 64 bytes is where the 8-head backward stops keeping records per edge and
+  // recomputes them from per-node rows in its second pass.
+  const std::int64_t n = 70000, heads = 8, F = 8;
+  const Graph g = attn_test::random_graph(n, 16 * n, 161, /*isolated=*/7);
+  REQUIRE(g.num_edges() * 64 > (std::int64_t{64} << 20));
+  const auto src = random_matrix<double>(n, heads, 162, 2.0), dst = random_matrix<double>(n, heads, 163, 2.0);
+  const auto values = random_matrix<double>(n, heads * F, 164), d_out = random_matrix<double>(n, heads * F, 165);
+  const AttentionDropout drop{0.5f, RandomKey{8, 9}};
+  set_num_threads(1);
+  const FloatRun one = run_float_gat(g, src, dst, values, d_out, heads, drop);
+  set_num_threads(2);
+  const FloatRun two = run_float_gat(g, src, dst, values, d_out, heads, drop);
+  set_num_threads(0);
+  const ConcatScore cs{0.2};
+  MatrixD out(n, heads * F), d_src(n, heads), d_dst(n, heads), d_values(n, heads * F);
+  GraphAttentionState<double> st;
+  gat_attention_forward<double>(g, src.view(), dst.view(), values.view(), heads, cs, drop, out.view(), st);
+  gat_attention_backward<double>(g, src.view(), dst.view(), values.view(), heads, cs, drop, st, d_out.view(),
+                                 d_src.view(), d_dst.view(), d_values.view());
+  CHECK(gat_test::normalized_error<float, double>(one.out.view(), out.view()) < 1e-5);
+  CHECK(gat_test::normalized_error<float, double>(one.d_values.view(), d_values.view()) < 1e-5);
+  CHECK(gat_test::normalized_error<float, double>(one.d_src.view(), d_src.view()) < 1e-5);
+  CHECK(gat_test::normalized_error<float, double>(one.d_dst.view(), d_dst.view()) < 1e-5);
+  CHECK(attn_test::bitwise_equal(one.d_values, two.d_values));
+  CHECK(attn_test::bitwise_equal(one.d_src, two.d_src));
+  CHECK(attn_test::bitwise_equal(one.d_dst, two.d_dst));
+}

@@ -96,6 +96,9 @@ constexpr bool kHasSlope1 = requires(const Scorer& sc) {
 // and source scores at 16-64 edges ahead.
 constexpr std::int64_t kPrefetchEdges = 48;
 
+// The largest per-edge record buffer the 8-head backward keeps (see fused_backward_8x8).
+constexpr std::int64_t kBackwardRecordsMaxBytes = std::int64_t{64} << 20;
+
 [[gnu::always_inline]] inline void prefetch_row(MatrixView<const float> m, std::int64_t r) {
   const char* row = reinterpret_cast<const char*>(m.row_ptr(r));
   const std::int64_t bytes = m.cols() * static_cast<std::int64_t>(sizeof(float));
@@ -207,6 +210,55 @@ void fused_forward_8x8(const Graph& g, const Scorer& sc, MatrixView<const float>
   });
 }
 
+// Pass 2 of fused_backward_8x8 without per-edge records: for each edge j -> i of source row j,
+// P, D and dL/ds again from the score, node i's [row max | 1/row sum | c] (node_rows, 24 floats
+// per node, left by pass 1) and the dot of d_out[i] with this row's values (in registers): the
+// same operations on the same inputs as pass 1, so the same bits as the records path.
+template <class Scorer>
+void backward_pass2_recompute_8x8(const Graph& g, const Scorer& sc, MatrixView<const float> values, const HeadDrop8& hd,
+                                  const float* node_rows, MatrixView<const float> d_out, MatrixView<float> d_values,
+                                  bool prefetch) {
+  const auto out_offsets = g.out_offsets();
+  const NodeId* out_targets = g.out_targets().data();
+  const std::int64_t* out_edges = g.out_edges().data();
+  const std::int64_t num_edges = g.num_edges();
+  for_rows(out_offsets, [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t j = begin; j < end; ++j) {
+      v8f vj[8];
+      for (int h = 0; h < 8; ++h) vj[h] = load8(values.row_ptr(j) + 8 * h);
+      v8f acc[8] = {};
+      v8f src_acc{};
+      for (std::int64_t k = out_offsets[j]; k < out_offsets[j + 1]; ++k) {
+        if (prefetch) {
+          const std::int64_t ahead = out_targets[std::min(k + kPrefetchEdges, num_edges - 1)];
+          prefetch_row(d_out, ahead);
+          __builtin_prefetch(node_rows + ahead * 24);
+          __builtin_prefetch(node_rows + ahead * 24 + 16);
+          if constexpr (requires { sc.prefetch_target(std::int64_t{}); }) sc.prefetch_target(ahead);
+        }
+        const std::int64_t i = out_targets[k];
+        const float* nr = node_rows + i * 24;
+        const v8f p = exp8_nonpositive(scores8_of(sc, i, j) - load8(nr)) * load8(nr + 8);
+        const v8f de = hd.factors(out_edges[k]);
+        const float* go = d_out.row_ptr(i);
+        v8f gov[8], prod[8];
+        for (int h = 0; h < 8; ++h) {
+          gov[h] = load8(go + 8 * h);
+          prod[h] = gov[h] * vj[h];
+        }
+        const v8f gd = de * lane_sums8(prod);
+        float w[8];
+        store8(w, p * de);
+        for (int h = 0; h < 8; ++h) acc[h] = fma8(splat8(w[h]), gov[h], acc[h]);
+        src_acc += (p * (gd - load8(nr + 16))) * sc.slopes8(i, j);
+      }
+      float* dv = d_values.row_ptr(j);
+      for (int h = 0; h < 8; ++h) store8(dv + 8 * h, load8(dv + 8 * h) + acc[h]);
+      store8(sc.d_src.row_ptr(j), load8(sc.d_src.row_ptr(j)) + src_acc);
+    }
+  });
+}
+
 // The two passes of fused_backward_dims (see there for the formulas) with vectors of heads. Pass 1
 // leaves one 64-byte record per edge, P*D and dL/ds (times the score's slope when the scorer
 // gives it, so pass 2 needs no scores), read back by edge id in pass 2: one cache line per edge.
@@ -225,7 +277,12 @@ void fused_backward_8x8(const Graph& g, const Scorer& sc, MatrixView<const float
   const bool inline_drop = HeadDrop8::covers(num_edges);
   MatrixView<const float> rmax = state.row_max.view(), rsum = state.row_sum.view();
   const bool prefetch = worth_prefetching(values);
-  float* records = backward_edge_buffer<float>(0, num_edges * 16);  // [P*D | dL/ds] per edge
+  // Records per edge while they stay small; beyond that, pass 2 recomputes each edge's P, D and
+  // dL/ds from three per-node rows that pass 1 leaves instead (E x 64 B would be the largest
+  // buffer of the whole model on a large graph: 1.1 GB at 17 M edges).
+  const bool recompute = kHasSlopes8<Scorer> && inline_drop && num_edges * 64 > kBackwardRecordsMaxBytes;
+  float* records = recompute ? nullptr : backward_edge_buffer<float>(0, num_edges * 16);  // [P*D | dL/ds]
+  float* node_rows = recompute ? backward_edge_buffer<float>(1, g.num_nodes() * 24) : nullptr;  // [max | 1/sum | c]
 
   for_rows(in_offsets, [&](std::int64_t begin, std::int64_t end) {
     std::vector<v8f> p, d, gd;
@@ -249,18 +306,24 @@ void fused_backward_8x8(const Graph& g, const Scorer& sc, MatrixView<const float
         v8f prod[8];
         for (int h = 0; h < 8; ++h) prod[h] = go[h] * load8(v + 8 * h);
         gd[e] = de * lane_sums8(prod);
-        store8(records + (e0 + e) * 16, p[e] * de);
+        if (!recompute) store8(records + (e0 + e) * 16, p[e] * de);
         c += p[e] * gd[e];
+      }
+      if (recompute) {
+        float* nr = node_rows + i * 24;
+        store8(nr, m);
+        store8(nr + 8, inv);
+        store8(nr + 16, c);
       }
       v8f dst_acc{};
       for (std::int64_t e = 0; e < deg; ++e) {
         const v8f ds = p[e] * (gd[e] - c);
-        float* rec = records + (e0 + e) * 16 + 8;
         if constexpr (kHasSlopes8<Scorer>) {
           const v8f sloped = ds * sc.slopes8(i, sources[e0 + e]);
-          store8(rec, sloped);
+          if (!recompute) store8(records + (e0 + e) * 16 + 8, sloped);
           dst_acc += sloped;
         } else {
+          float* rec = records + (e0 + e) * 16 + 8;
           store8(rec, ds);
           dst_grads_of<float>(sc, i, sources[e0 + e], 8, static_cast<const float*>(rec));
         }
@@ -269,6 +332,11 @@ void fused_backward_8x8(const Graph& g, const Scorer& sc, MatrixView<const float
     }
   });
 
+  if (recompute) {
+    if constexpr (kHasSlopes8<Scorer>)
+      backward_pass2_recompute_8x8(g, sc, values, hd, node_rows, d_out, d_values, prefetch);
+    return;
+  }
   for_rows(out_offsets, [&](std::int64_t begin, std::int64_t end) {
     for (std::int64_t j = begin; j < end; ++j) {
       v8f acc[8] = {};

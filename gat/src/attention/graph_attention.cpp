@@ -53,6 +53,7 @@ struct ConcatEdgeScorer {
   }
   // Asked for by the kernels on graphs beyond the cache, some edges before row j is scored.
   void prefetch_source(std::int64_t j) const { __builtin_prefetch(src.row_ptr(j)); }
+  void prefetch_target(std::int64_t i) const { __builtin_prefetch(dst.row_ptr(i)); }
   // Eight heads as vectors (float only; the 8-head kernels of fused_vector_kernels.hpp).
   detail::v8f scores8(std::int64_t i, std::int64_t j) const {
     const detail::v8f z = detail::load8(src.row_ptr(j)) + detail::load8(dst.row_ptr(i));
