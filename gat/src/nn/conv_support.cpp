@@ -73,6 +73,39 @@ void InputDropout<T>::backward(MatrixView<T> d) const {
   if (p_ > 0) dropout_backward(MatrixView<const T>(d), p_, key_, d);
 }
 
+template <class T>
+void BlockedInputDropout<T>::forward(MatrixView<const T> x, const BasicMatrix<T>& weight, float p, RandomKey key,
+                                     BasicMatrix<T>& y) {
+  GAT_REQUIRE(x.cols() == weight.cols(), "projection: input has ", x.cols(), " features but the weight expects ",
+              weight.cols(), " (weight is ", weight.rows(), "x", weight.cols(), ")");
+  p_ = p;
+  key_ = key;
+  y.resize_uninitialized(x.rows(), weight.rows());
+  for (std::int64_t r0 = 0; r0 < x.rows(); r0 += kBlockRows) {
+    const std::int64_t rows = std::min(kBlockRows, x.rows() - r0);
+    block_.resize_uninitialized(rows, x.cols());
+    dropout_forward_rows<T>(x.block_rows(r0, rows), p_, key_, r0, block_.view());
+    matmul_nt(MatrixView<const T>(block_.view()), weight.view(), y.view().block_rows(r0, rows));
+  }
+}
+
+template <class T>
+void BlockedInputDropout<T>::backward(MatrixView<const T> x, const BasicMatrix<T>& weight, MatrixView<const T> dy,
+                                      BasicMatrix<T>& weight_grad, BasicMatrix<T>* dx) {
+  GAT_REQUIRE(dy.rows() == x.rows() && dy.cols() == weight.rows(), "projection backward: gradient is ", dy.rows(),
+              "x", dy.cols(), ", expected ", x.rows(), "x", weight.rows());
+  for (std::int64_t r0 = 0; r0 < x.rows(); r0 += kBlockRows) {
+    const std::int64_t rows = std::min(kBlockRows, x.rows() - r0);
+    block_.resize_uninitialized(rows, x.cols());
+    dropout_forward_rows<T>(x.block_rows(r0, rows), p_, key_, r0, block_.view());
+    matmul_tn(dy.block_rows(r0, rows), MatrixView<const T>(block_.view()), weight_grad.view(), Accumulate::yes);
+  }
+  if (!dx) return;
+  dx->resize_uninitialized(x.rows(), x.cols());
+  matmul(dy, weight.view(), dx->view());
+  dropout_backward(MatrixView<const T>(dx->view()), p_, key_, dx->view());
+}
+
 namespace {
 // One sampler per head: head k's mask is that of dropout_forward(x, p, key.child(k)).
 std::vector<BernoulliSampler>& head_samplers(std::vector<BernoulliSampler>& samplers, std::int64_t heads, float p,
@@ -309,6 +342,8 @@ void fill_edges(const Graph& g, std::vector<NodeId>& source, std::vector<NodeId>
 
 template class InputDropout<float>;
 template class InputDropout<double>;
+template class BlockedInputDropout<float>;
+template class BlockedInputDropout<double>;
 template class HeadwiseInputDropout<float>;
 template class HeadwiseInputDropout<double>;
 template MatrixView<float> merge_heads<float>(BasicMatrix<float>&, std::int64_t, bool, const Parameter<float>*,

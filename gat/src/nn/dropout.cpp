@@ -25,13 +25,14 @@ template <class T>
 }
 
 template <class T>
-void apply_mask(MatrixView<const T> in, float p, RandomKey key, MatrixView<T> out) {
+void apply_mask(MatrixView<const T> in, float p, RandomKey key, MatrixView<T> out, std::int64_t first_row = 0) {
   const T scale = T(1) / (T(1) - static_cast<T>(p));
   const std::int64_t cols = in.cols();
   const BernoulliSampler sampler(key, p);
   parallel_for(in.rows(), 256, [&](std::int64_t begin, std::int64_t end) {
     for (std::int64_t r = begin; r < end; ++r)
-      mask_range(sampler, static_cast<std::uint64_t>(r * cols), in.row_ptr(r), out.row_ptr(r), cols, scale);
+      mask_range(sampler, static_cast<std::uint64_t>((first_row + r) * cols), in.row_ptr(r), out.row_ptr(r), cols,
+                 scale);
   });
 }
 
@@ -46,6 +47,15 @@ void dropout_forward(MatrixView<const T> in, float p, RandomKey key, MatrixView<
   GAT_REQUIRE(in.rows() == out.rows() && in.cols() == out.cols(), "dropout: output is ", out.rows(), "x", out.cols(),
               ", input is ", in.rows(), "x", in.cols());
   apply_mask(in, p, key, out);
+}
+
+template <class T>
+void dropout_forward_rows(MatrixView<const T> in, float p, RandomKey key, std::int64_t first_row, MatrixView<T> out) {
+  check_probability(p);
+  GAT_REQUIRE(in.rows() == out.rows() && in.cols() == out.cols(), "dropout: output is ", out.rows(), "x", out.cols(),
+              ", input is ", in.rows(), "x", in.cols());
+  GAT_REQUIRE(first_row >= 0, "dropout: first_row must not be negative, got ", first_row);
+  apply_mask(in, p, key, out, first_row);
 }
 
 template <class T>
@@ -96,6 +106,9 @@ MatrixView<const T> Dropout<T>::backward(const ForwardContext& ctx, MatrixView<c
 
 template void dropout_forward<float>(MatrixView<const float>, float, RandomKey, MatrixView<float>);
 template void dropout_forward<double>(MatrixView<const double>, float, RandomKey, MatrixView<double>);
+template void dropout_forward_rows<float>(MatrixView<const float>, float, RandomKey, std::int64_t, MatrixView<float>);
+template void dropout_forward_rows<double>(MatrixView<const double>, float, RandomKey, std::int64_t,
+                                           MatrixView<double>);
 template void dropout_backward<float>(MatrixView<const float>, float, RandomKey, MatrixView<float>);
 template void dropout_backward<double>(MatrixView<const double>, float, RandomKey, MatrixView<double>);
 template void dropout_forward<float>(const BasicCsrMatrix<float>&, float, RandomKey, BasicCsrMatrix<float>&);

@@ -52,8 +52,12 @@ LayerInput<T> GATConv<T>::forward(const ForwardContext& ctx, const LayerInput<T>
 
   input_ = x;
   headwise_ = training && options_.feature_dropout_per_head && options_.feature_dropout > 0;
+  blocked_ = !headwise_ && !res_weight_ &&
+             detail::BlockedInputDropout<T>::applies(x, training ? options_.feature_dropout : 0.0f);
   if (headwise_) {
     headwise_dropout_.forward(x, weight_->value, heads, options_.feature_dropout, key.child(1), h_);
+  } else if (blocked_) {
+    blocked_dropout_.forward(x.dense, weight_->value, options_.feature_dropout, key.child(1), h_);
   } else {
     dropped_input_ = input_dropout_.forward(x, options_.feature_dropout, key.child(1), training);
     projection_.forward(dropped_input_, weight_->value, h_);
@@ -112,6 +116,10 @@ MatrixView<const T> GATConv<T>::backward(const ForwardContext&, MatrixView<const
   if (headwise_) {
     // The heads' masks are already applied to d_in_.
     headwise_dropout_.backward(input_, weight_->value, d_h_.view(), weight_->grad, input_grad ? &d_in_ : nullptr);
+    return input_grad ? d_in_.view() : MatrixView<const T>{};
+  }
+  if (blocked_) {  // the input mask is applied to d_in_ already
+    blocked_dropout_.backward(input_.dense, weight_->value, d_h_.view(), weight_->grad, input_grad ? &d_in_ : nullptr);
     return input_grad ? d_in_.view() : MatrixView<const T>{};
   }
   projection_.backward(dropped_input_, weight_->value, d_h_.view(), weight_->grad, input_grad ? &d_in_ : nullptr);

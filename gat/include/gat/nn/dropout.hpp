@@ -10,6 +10,11 @@ namespace gat::nn {
 // out = dropout(in) for a dense matrix, element (r, c) drawing key.bernoulli(r * cols + c).
 template <class T>
 void dropout_forward(MatrixView<const T> in, float p, RandomKey key, MatrixView<T> out);
+// Rows [first_row, first_row + in.rows()) of the dropout of a larger matrix with in.cols() columns:
+// element (r, c) draws key.bernoulli((first_row + r) * cols + c), so a matrix dropped out block by
+// block gets exactly the mask of dropping it whole.
+template <class T>
+void dropout_forward_rows(MatrixView<const T> in, float p, RandomKey key, std::int64_t first_row, MatrixView<T> out);
 // d_in = d_out masked and scaled the same way (may alias).
 template <class T>
 void dropout_backward(MatrixView<const T> d_out, float p, RandomKey key, MatrixView<T> d_in);

@@ -79,6 +79,8 @@ class GATConv : public Layer<T> {
   LayerInput<T> dropped_input_;            // after feature dropout
   detail::InputDropout<T> input_dropout_;
   detail::HeadwiseInputDropout<T> headwise_dropout_;
+  detail::BlockedInputDropout<T> blocked_dropout_;  // large dense input: never a whole dropped copy
+  bool blocked_ = false;
   bool headwise_ = false;                  // the last forward pass dropped out per head
   attention::AttentionDropout attention_dropout_;
   float value_drop_p_ = 0;

@@ -54,6 +54,30 @@ class SparsePatternTranspose {
   std::vector<std::int32_t> entry_row_, entry_pos_;
 };
 
+// y = dropout(x) W^T for a large dense x, dropped out and multiplied kBlockRows rows at a time, so
+// that the dropped copy of x (N x in: 512 MB for 10^6 nodes x 128 features) never exists whole;
+// backward regenerates each block's mask for the weight gradient. The masks are those of
+// dropout_forward(x, p, key) (dropout_forward_rows); only the products' blocking differs.
+template <class T>
+class BlockedInputDropout {
+ public:
+  static constexpr std::int64_t kBlockRows = 4096;
+  // Worth it (and used) for dense input of more than this many bytes with dropout on.
+  static constexpr std::int64_t kMinBytes = std::int64_t{64} << 20;
+  static bool applies(const LayerInput<T>& x, float p) {
+    return !x.is_sparse() && p > 0 && x.rows() * x.cols() * static_cast<std::int64_t>(sizeof(T)) > kMinBytes;
+  }
+  void forward(MatrixView<const T> x, const BasicMatrix<T>& weight, float p, RandomKey key, BasicMatrix<T>& y);
+  // weight_grad += dy^T dropout(x); with dx, dx = dropout(dy W) (the same mask).
+  void backward(MatrixView<const T> x, const BasicMatrix<T>& weight, MatrixView<const T> dy,
+                BasicMatrix<T>& weight_grad, BasicMatrix<T>* dx);
+
+ private:
+  float p_ = 0;
+  RandomKey key_{};
+  BasicMatrix<T> block_;
+};
+
 // x W^T where every head draws its own input-dropout mask, as the reference GAT implementation
 // does (one tf.nn.dropout per attention head): head k's columns of the result are
 // dropout_k(x) W_k^T, W_k being rows [k*F, (k+1)*F) of W, and dropout_k the mask of
