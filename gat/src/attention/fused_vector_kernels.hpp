@@ -437,7 +437,7 @@ void fused_forward_narrow(const Graph& g, const Scorer& sc, MatrixView<const flo
           if (prefetch) prefetch_incoming(sc, values, sources, e, num_edges);
           const float s = sc.score(i, sources[e], 0);
           p[e - E0] = s;
-          m = blend(s > m, s, m);  // by mask: a branch on it mispredicts
+          m = std::max(m, s);  // maxss: neither a branch (mispredicts) nor a select through integers
         }
         for (std::int64_t e = offsets[i]; e < offsets[i + 1]; ++e) p[e - E0] -= m;
         rmax(i, 0) = offsets[i + 1] > offsets[i] ? m : 0.0f;

@@ -26,8 +26,11 @@ struct ConcatEdgeScorer {
 
   T z(std::int64_t i, std::int64_t j, std::int64_t h) const { return src(j, h) + dst(i, h); }
   // Selects by bit masks: the sign of z is a coin flip, and a branch on it mispredicts half the time.
+  // For a slope in [0, 1] LeakyReLU is max(v, slope * v): one maxss, where the select goes through
+  // integer registers.
   T score(std::int64_t i, std::int64_t j, std::int64_t h) const {
     const T v = z(i, j, h);
+    if (slope >= 0 && slope <= 1) return std::max(v, slope * v);
     return detail::blend(v > 0, v, slope * v);
   }
   T slope_at(std::int64_t i, std::int64_t j, std::int64_t h) const { return detail::blend(z(i, j, h) > 0, T(1), slope); }
