@@ -573,6 +573,58 @@ void fused_backward_narrow(const Graph& g, const Scorer& sc, MatrixView<const fl
   });
 }
 
+// ---- 8 heads x fewer than 8 features: the 8 x 8 kernels on padded rows ------------------------------
+
+// Pubmed's output layer (8 averaged heads of 3 classes) and the like: each head's features padded
+// with zeros to 8 in scratch copies (N x 64), so the 8 x 8 vector kernels run; the padding lanes
+// stay zero and add nothing to the dots.
+inline BasicMatrix<float>& padded_heads_buffer(int which) {
+  thread_local BasicMatrix<float> buffers[3];
+  return buffers[which];
+}
+inline MatrixView<const float> heads_padded_to_8(MatrixView<const float> m, std::int64_t F, BasicMatrix<float>& buf) {
+  buf.resize_uninitialized(m.rows(), 64);
+  MatrixView<float> b = buf.view();
+  for_range(m.rows(), 2048, [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t r = begin; r < end; ++r) {
+      float t[64] = {};
+      for (int h = 0; h < 8; ++h) std::memcpy(t + 8 * h, m.row_ptr(r) + h * F, static_cast<std::size_t>(F) * sizeof(float));
+      std::memcpy(b.row_ptr(r), t, sizeof t);
+    }
+  });
+  return buf.view();
+}
+
+template <class Scorer>
+void fused_forward_8_padded(const Graph& g, const Scorer& sc, MatrixView<const float> values, std::int64_t F,
+                            const AttentionDropout& dropout, MatrixView<float> out, GraphAttentionState<float>& state,
+                            bool keep_weights) {
+  const MatrixView<const float> vp = heads_padded_to_8(values, F, padded_heads_buffer(0));
+  BasicMatrix<float>& op = padded_heads_buffer(1);
+  op.resize_uninitialized(values.rows(), 64);
+  fused_forward_8x8(g, sc, vp, dropout, op.view(), state, keep_weights);
+  for_range(values.rows(), 2048, [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t r = begin; r < end; ++r)
+      for (int h = 0; h < 8; ++h) std::memcpy(out.row_ptr(r) + h * F, op.row_ptr(r) + 8 * h, static_cast<std::size_t>(F) * sizeof(float));
+  });
+}
+
+template <class Scorer>
+void fused_backward_8_padded(const Graph& g, const Scorer& sc, MatrixView<const float> values, std::int64_t F,
+                             const AttentionDropout& dropout, const GraphAttentionState<float>& state,
+                             MatrixView<const float> d_out, MatrixView<float> d_values) {
+  const MatrixView<const float> vp = heads_padded_to_8(values, F, padded_heads_buffer(0));
+  const MatrixView<const float> dp = heads_padded_to_8(d_out, F, padded_heads_buffer(1));
+  BasicMatrix<float>& dvp = padded_heads_buffer(2);
+  dvp.resize(values.rows(), 64);  // zero: the kernel adds into it
+  fused_backward_8x8(g, sc, vp, dropout, state, dp, dvp.view());
+  for_range(values.rows(), 2048, [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t r = begin; r < end; ++r)
+      for (int h = 0; h < 8; ++h)
+        for (std::int64_t f = 0; f < F; ++f) d_values(r, h * F + f) += dvp(r, 8 * h + f);
+  });
+}
+
 // ---- dispatch --------------------------------------------------------------------------------------
 
 // The kernels with heads and features per head fixed at compile time for the common shapes (the
@@ -586,6 +638,7 @@ void fused_forward(const Graph& g, const Scorer& sc, MatrixView<const T> values,
   const std::int64_t F = values.cols() / heads;
   if constexpr (std::is_same_v<T, float>) {
     if (heads == 8 && F == 8) return fused_forward_8x8(g, sc, values, dropout, out, state, keep_weights);
+    if (heads == 8 && F < 8) return fused_forward_8_padded(g, sc, values, F, dropout, out, state, keep_weights);
     if (heads == 1 && F <= 8) return fused_forward_narrow(g, sc, values, dropout, out, state, keep_weights);
   }
   if (heads == 8 && F == 8)
@@ -604,6 +657,7 @@ void fused_backward(const Graph& g, const Scorer& sc, MatrixView<const T> values
   const std::int64_t F = values.cols() / heads;
   if constexpr (std::is_same_v<T, float>) {
     if (heads == 8 && F == 8) return fused_backward_8x8(g, sc, values, dropout, state, d_out, d_values);
+    if (heads == 8 && F < 8) return fused_backward_8_padded(g, sc, values, F, dropout, state, d_out, d_values);
     if (heads == 1 && F <= 8) return fused_backward_narrow(g, sc, values, dropout, state, d_out, d_values);
   }
   if (heads == 8 && F == 8)

@@ -293,13 +293,15 @@ void head_dot(MatrixView<const T> x, MatrixView<const T> a, std::int64_t heads, 
         return;
       }
     }
-    if (heads == 1 && F <= 16) {  // a single-head output layer (classes): one short dot per row
+    if (F < 8 || (heads == 1 && F <= 16)) {  // output layers (classes): short dots, plain loops
       const T* av = a.row_ptr(0);
       for (std::int64_t n = begin; n < end; ++n) {
         const T* xr = x.row_ptr(n);
-        T acc = 0;
-        for (std::int64_t f = 0; f < F; ++f) acc += xr[f] * av[f];
-        out(n, 0) = acc;
+        for (std::int64_t h = 0; h < heads; ++h) {
+          T acc = 0;
+          for (std::int64_t f = h * F; f < (h + 1) * F; ++f) acc += xr[f] * av[f];
+          out(n, h) = acc;
+        }
       }
       return;
     }
