@@ -168,8 +168,13 @@ void headwise_spmm_tn(const BasicCsrMatrix<T>& x, MatrixView<const T> dy, const 
 
 template <class T>
 MatrixView<const T> HeadwiseInputDropout<T>::dropped(MatrixView<const T> x, std::int64_t head) {
+  // The last head dropped out (of a single-head layer: its only one) is still in dense_ when
+  // backward asks for it right after forward: no second pass over x for the same mask.
+  const DenseFor want{x.data(), x.rows(), x.cols(), x.ld(), head};
+  if (dense_for_ == want) return dense_.view();
   dense_.resize_uninitialized(x.rows(), x.cols());
   dropout_forward(x, p_, key_.child(static_cast<std::uint64_t>(head)), dense_.view());
+  dense_for_ = want;
   return dense_.view();
 }
 
@@ -183,6 +188,7 @@ void HeadwiseInputDropout<T>::forward(const LayerInput<T>& x, const BasicMatrix<
   heads_ = heads;
   p_ = p;
   key_ = key;
+  dense_for_ = {};
   const std::int64_t f = weight.rows() / heads;
   y.resize_uninitialized(x.rows(), weight.rows());
   keep_bits_count_ = 0;

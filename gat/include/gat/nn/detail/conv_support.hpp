@@ -104,6 +104,11 @@ class HeadwiseInputDropout {
   RandomKey key_{};
   std::vector<BernoulliSampler> samplers_;  // one per head, for sparse input
   BasicMatrix<T> dense_;                    // one head's dropped dense input
+  struct DenseFor {                         // which input and head dense_ holds (since forward)
+    const T* data = nullptr;
+    std::int64_t rows = -1, cols = -1, ld = -1, head = -1;
+    bool operator==(const DenseFor&) const = default;
+  } dense_for_;
   BasicMatrix<T> weight_t_;                 // W^T, for sparse input
   BasicMatrix<T> grad_t_;                   // x^T dy over all heads, for sparse input
   BasicMatrix<T> dx_head_;                  // one head's dy_k W_k
