@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 #include <memory>
+#include <thread>
 #include <vector>
 
 #include "gat/core/error.hpp"
@@ -71,6 +72,23 @@ TEST_CASE("with_self_loops is the self-loop rule applied once and shared by copi
     kept = temporary.with_self_loops();
   }
   CHECK(kept->num_edges() == want.num_edges());  // outlives its graph
+}
+
+TEST_CASE("with_self_loops from several threads at once builds one copy that copies of the graph share", "[graph]") {
+  const Graph g = tiny({});
+  std::vector<std::shared_ptr<const Graph>> got(8);
+  std::vector<Graph> copies(8);
+  std::vector<std::thread> threads;
+  for (std::size_t t = 0; t < got.size(); ++t)
+    threads.emplace_back([&, t] {
+      if (t % 2) copies[t] = g;  // copying while others build
+      got[t] = g.with_self_loops();
+    });
+  for (std::thread& th : threads) th.join();
+  for (std::size_t t = 0; t < got.size(); ++t) {
+    CHECK(got[t].get() == got[0].get());
+    if (t % 2) CHECK(copies[t].with_self_loops().get() == got[0].get());
+  }
 }
 
 TEST_CASE("duplicates are dropped keeping the first input edge", "[graph]") {

@@ -46,11 +46,31 @@ Graph Graph::rebuilt(const GraphOptions& options) const {
   return g;
 }
 
+namespace {
+std::mutex& self_looped_lock() {  // one for all graphs: held only to build or copy the pointer
+  static std::mutex m;
+  return m;
+}
+}  // namespace
+
+Graph::SelfLoopedCache::SelfLoopedCache(const SelfLoopedCache& other) {
+  std::lock_guard<std::mutex> lock(self_looped_lock());
+  graph = other.graph;
+}
+
+Graph::SelfLoopedCache& Graph::SelfLoopedCache::operator=(const SelfLoopedCache& other) {
+  if (this != &other) {
+    std::lock_guard<std::mutex> lock(self_looped_lock());
+    graph = other.graph;
+  }
+  return *this;
+}
+
 std::shared_ptr<const Graph> Graph::with_self_loops() const {
-  static std::mutex building;  // held only while a graph's first call builds its copy
-  std::lock_guard<std::mutex> lock(building);
-  if (!with_self_loops_) with_self_loops_ = std::make_shared<const Graph>(rebuilt({.self_loops = SelfLoops::add}));
-  return with_self_loops_;
+  std::lock_guard<std::mutex> lock(self_looped_lock());
+  if (!with_self_loops_.graph)
+    with_self_loops_.graph = std::make_shared<const Graph>(rebuilt({.self_loops = SelfLoops::add}));
+  return with_self_loops_.graph;
 }
 
 Graph Graph::from_edges(std::int64_t num_nodes, std::span<const NodeId> source, std::span<const NodeId> target,

@@ -121,7 +121,18 @@ class Graph {
   std::vector<EdgeIndex> out_offsets_{0};
   std::vector<NodeId> out_targets_;
   std::vector<EdgeIndex> out_edges_;
-  mutable std::shared_ptr<const Graph> with_self_loops_;
+  // with_self_loops()'s graph, built on first use and shared by copies of this graph. Copying
+  // takes the same lock as building, so copying a graph while another thread asks it for its
+  // self-looped form is safe, as calls of const members are expected to be.
+  struct SelfLoopedCache {
+    std::shared_ptr<const Graph> graph;
+    SelfLoopedCache() = default;
+    SelfLoopedCache(const SelfLoopedCache& other);
+    SelfLoopedCache& operator=(const SelfLoopedCache& other);
+    SelfLoopedCache(SelfLoopedCache&&) noexcept = default;
+    SelfLoopedCache& operator=(SelfLoopedCache&&) noexcept = default;
+  };
+  mutable SelfLoopedCache with_self_loops_;
 };
 
 }  // namespace gat
