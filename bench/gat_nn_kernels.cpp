@@ -3,7 +3,7 @@
 // bag-of-words input (forward, backward), the dense dropout masks (value dropout on the 2708 x 64
 // projected features), the output layer's per-head input dropout on dense input (1 head x 7),
 // ELU, and merging the heads (concat + bias, mean + bias) forward and backward.
-// Input: Cora from GAT_DATA (or ../shared/datasets, /work/shared/datasets) when present, else the
+// Input: Cora from $GAT_DATA, else ../shared/datasets (as gat_e2e), when present, else the
 // synthetic citation graph; rows normalised as gat train does. Threads from GAT_THREADS (default 1).
 //
 // Before the benchmarks it prints a checksum (FNV-1a of the result bits) of every kernel's result
@@ -45,9 +45,9 @@ const Case& the_case() {
     gat::set_num_threads(bench_threads());
     auto* k = new Case;
     std::filesystem::path root;
-    if (const char* env = std::getenv("GAT_DATA")) root = env;
-    for (const char* p : {"../shared/datasets", "/work/shared/datasets"})
-      if (root.empty() && std::filesystem::exists(p)) root = p;
+    const char* env = std::getenv("GAT_DATA");
+    if (env && *env) root = env;
+    else if (std::filesystem::exists("../shared/datasets")) root = "../shared/datasets";
     bool loaded = false;
     if (!root.empty()) {
       try {
