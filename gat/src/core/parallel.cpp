@@ -8,6 +8,7 @@ namespace gat {
 
 namespace {
 int g_threads = 0;  // 0: OpenMP's default
+thread_local int t_threads = 0;  // 0: g_threads
 }
 
 void set_num_threads(int n) {
@@ -21,7 +22,14 @@ void set_num_threads(int n) {
 // results are the same either way.
 int num_threads() {
   if (omp_in_parallel()) return 1;
+  if (t_threads > 0) return t_threads;
   return g_threads > 0 ? g_threads : omp_get_max_threads();
+}
+
+void set_thread_num_threads(int n) {
+  t_threads = n > 0 ? n : 0;
+  // The calling thread's OpenMP setting only (each std::thread has its own), which oneDNN reads.
+  omp_set_num_threads(t_threads > 0 ? t_threads : g_threads > 0 ? g_threads : omp_get_num_procs());
 }
 
 std::vector<std::int64_t> balanced_row_chunks(std::span<const std::int64_t> offsets, int chunks) {

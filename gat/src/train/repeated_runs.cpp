@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <atomic>
-#include <exception>
 #include <cmath>
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <thread>
 
 #include "gat/core/check.hpp"
 #include "gat/core/parallel.hpp"
@@ -18,7 +21,8 @@ struct Trained {
 };
 
 Trained train_one(int run, nn::GatModelOptions model_options, TrainOptions train_options,
-                  const NodeClassificationTask& task, const RepeatedRunsOptions& options, bool pass_epochs) {
+                  const NodeClassificationTask& task, const RepeatedRunsOptions& options, bool pass_epochs,
+                  const std::function<void()>& after_epoch = {}) {
   Trained t;
   t.outcome.run = run;
   t.outcome.seed = options.first_seed + static_cast<std::uint64_t>(run);
@@ -27,6 +31,7 @@ Trained train_one(int run, nn::GatModelOptions model_options, TrainOptions train
   train_options.on_epoch = [&](const EpochRecord& e) {
     t.outcome.epochs.push_back(e);
     if (user_on_epoch) user_on_epoch(e);
+    if (after_epoch) after_epoch();
   };
   t.model = std::make_unique<nn::GatModel<float>>(model_options);
   t.outcome.result = train_node_classifier(*t.model, task, train_options);
@@ -67,27 +72,44 @@ RepeatedRunsResult train_repeated(const nn::GatModelOptions& model_options, cons
   if (concurrent <= 1) {
     for (int r = 0; r < n; ++r) finish(train_one(r, model_options, train_options, task, options, true));
   } else {
-    // A failure inside the region is carried out of it and rethrown (exceptions must not cross
-    // it); runs not yet started are then skipped.
+    // One std::thread per side-by-side run, each with its share of the threads: 1 each while all
+    // are busy, and when the runs to start are used up, the ones still training widen to the
+    // freed cores at their next epoch (else the last run trains on one core, the others idle).
+    // Runs are delivered to finish() in run order. A failure stops the runs not yet started and
+    // is rethrown here.
+    const int total = num_threads();
+    std::atomic<int> next{0}, active{concurrent};
+    std::mutex done_mutex;
+    std::vector<std::optional<Trained>> done(static_cast<std::size_t>(n));
+    int deliver = 0;
     std::exception_ptr failure;
     std::atomic<bool> failed{false};
-#pragma omp parallel for ordered schedule(dynamic, 1) num_threads(concurrent)
-    for (int r = 0; r < n; ++r) {
-      Trained t;
-      bool ok = false;
-      if (!failed.load()) {
+    auto share = [&] { return std::max(1, total / std::max(1, active.load())); };
+    auto worker = [&] {
+      set_thread_num_threads(share());
+      for (int r = next.fetch_add(1); r < n && !failed.load(); r = next.fetch_add(1)) {
         try {
-          t = train_one(r, model_options, train_options, task, options, false);
-          ok = true;
+          Trained t = train_one(r, model_options, train_options, task, options, false,
+                                [&] { set_thread_num_threads(share()); });
+          std::lock_guard<std::mutex> lock(done_mutex);
+          done[static_cast<std::size_t>(r)] = std::move(t);
+          while (deliver < n && done[static_cast<std::size_t>(deliver)]) {
+            finish(std::move(*done[static_cast<std::size_t>(deliver)]));
+            done[static_cast<std::size_t>(deliver)].reset();
+            ++deliver;
+          }
         } catch (...) {
-#pragma omp critical(gat_repeated_runs_failure)
+          std::lock_guard<std::mutex> lock(done_mutex);
           if (!failure) failure = std::current_exception();
           failed.store(true);
         }
       }
-#pragma omp ordered
-      if (ok && !failed.load()) finish(std::move(t));
-    }
+      active.fetch_sub(1);
+      set_thread_num_threads(0);
+    };
+    std::vector<std::thread> workers;
+    for (int k = 0; k < concurrent; ++k) workers.emplace_back(worker);
+    for (std::thread& w : workers) w.join();
     if (failure) std::rethrow_exception(failure);
   }
 

@@ -14,6 +14,10 @@ void set_num_threads(int n);
 // The threads gat's loops use: the number set, or 1 when called from inside an OpenMP parallel
 // region (so that, for example, several models can be trained side by side, one per thread).
 int num_threads();
+// The calling thread's own share, overriding set_num_threads for its loops and oneDNN's while
+// n > 0 (0 clears it): side-by-side training runs, each on a std::thread, take their share of
+// the cores and a larger one when the other runs are done. Results do not change with it.
+void set_thread_num_threads(int n);
 
 // Row boundaries [b0=0, b1, ..., bk=rows] splitting the rows of a CSR with `offsets` (size rows+1)
 // into at most `chunks` ranges of about equal cost, where a row costs (its entries + 1).
