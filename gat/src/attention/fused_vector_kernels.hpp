@@ -33,6 +33,11 @@ using gat::detail::splat8;
 using gat::detail::store8;
 using gat::detail::v8f;
 using gat::detail::v8i;
+using gat::detail::exp16_nonpositive;
+using gat::detail::high8;
+using gat::detail::join16;
+using gat::detail::low8;
+using gat::detail::v16f;
 
 // (sum(a[0..1]), sum(b[0..1]), sum(a[2..3]), sum(b[2..3]), ...): one level of a pairwise tree.
 inline v8f pair_sums8(v8f a, v8f b) {
@@ -189,10 +194,17 @@ void fused_forward_8x8(const Graph& g, const Scorer& sc, MatrixView<const float>
         if (inline_drop) d[e] = hd.factors(e0 + e);
       }
       if (!inline_drop) drop.row(e0, e1, reinterpret_cast<float*>(d.data()));
+      // the exps two edges to a 16-lane vector: they are the row's latency chain
+      std::int64_t e2 = 0;
+      for (; e2 + 1 < deg; e2 += 2) {
+        const v16f y = exp16_nonpositive(join16(p[e2] - mx, p[e2 + 1] - mx));
+        p[e2] = low8(y);
+        p[e2 + 1] = high8(y);
+      }
+      if (e2 < deg) p[e2] = exp8_nonpositive(p[e2] - mx);
       v8f l{};
       v8f acc[8] = {};
       for (std::int64_t e = 0; e < deg; ++e) {
-        p[e] = exp8_nonpositive(p[e] - mx);
         l += p[e];
         d[e] *= p[e];
         // the weights are broadcast from memory (a load), not from a register (two shuffles)
@@ -297,10 +309,20 @@ void fused_backward_8x8(const Graph& g, const Scorer& sc, MatrixView<const float
       if (!inline_drop) drop.row(e0, e1, reinterpret_cast<float*>(d.data()));
       v8f go[8];
       for (int h = 0; h < 8; ++h) go[h] = load8(d_out.row_ptr(i) + 8 * h);
-      v8f c{};
       for (std::int64_t e = 0; e < deg; ++e) {
         if (prefetch) prefetch_incoming(sc, values, sources, e0 + e, num_edges);
-        p[e] = exp8_nonpositive(scores8_of(sc, i, sources[e0 + e]) - m) * inv;
+        p[e] = scores8_of(sc, i, sources[e0 + e]) - m;
+      }
+      std::int64_t e2 = 0;  // the exps two edges to a 16-lane vector, as in the forward pass
+      for (; e2 + 1 < deg; e2 += 2) {
+        const v16f y = exp16_nonpositive(join16(p[e2], p[e2 + 1]));
+        p[e2] = low8(y);
+        p[e2 + 1] = high8(y);
+      }
+      if (e2 < deg) p[e2] = exp8_nonpositive(p[e2]);
+      v8f c{};
+      for (std::int64_t e = 0; e < deg; ++e) {
+        p[e] = p[e] * inv;
         const v8f de = inline_drop ? hd.factors(e0 + e) : d[e];
         const float* v = values.row_ptr(sources[e0 + e]);
         v8f prod[8];
@@ -399,10 +421,17 @@ inline std::int64_t narrow_block_end(std::span<const std::int64_t> offsets, std:
 }
 inline std::int64_t round_up8(std::int64_t n) { return (n + 7) & ~std::int64_t{7}; }
 
-// x[t] <- exp_nonpositive(x[t]) for t in [0, round_up8(n)) (x has room for it; the padding is zeroed first)
+// x[t] <- exp_nonpositive(x[t]) for t in [0, round_up8(n)) (x has room for it; the padding is
+// zeroed first), sixteen lanes at a time where it can
 inline void exp8_in_place(float* x, std::int64_t n) {
   for (std::int64_t t = n; t < round_up8(n); ++t) x[t] = 0.0f;
-  for (std::int64_t t = 0; t < n; t += 8) store8(x + t, exp8_nonpositive(load8(x + t)));
+  std::int64_t t = 0;
+  for (; t + 16 <= round_up8(n); t += 16) {
+    const v16f y = exp16_nonpositive(join16(load8(x + t), load8(x + t + 8)));
+    store8(x + t, low8(y));
+    store8(x + t + 8, high8(y));
+  }
+  if (t < n) store8(x + t, exp8_nonpositive(load8(x + t)));
 }
 
 template <class Scorer>

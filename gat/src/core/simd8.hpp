@@ -39,24 +39,51 @@ inline v8f fma8(v8f a, v8f b, v8f c) {
 #endif
 }
 
-// exp_nonpositive (vector_math.hpp) on eight lanes: the same range reduction and polynomial, with
-// the polynomial's multiply-adds fused (half the dependent operations per exp).
-inline v8f exp8_nonpositive(v8f x) {
-  const v8i keep = ~(x < -87.0f);
-  x = select8(keep, x, splat8(-87.0f));
-  const v8f n = (x * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
-  v8f r = x - n * 0.693359375f;
-  r = r - n * -2.12194440e-4f;
-  v8f p = splat8(1.9875691500e-4f);
-  p = fma8(p, r, splat8(1.3981999507e-3f));
-  p = fma8(p, r, splat8(8.3334519073e-3f));
-  p = fma8(p, r, splat8(4.1665795894e-2f));
-  p = fma8(p, r, splat8(1.6666665459e-1f));
-  p = fma8(p, r, splat8(5.0000001201e-1f));
-  p = fma8(p, r * r, r) + 1.0f;
-  const v8i bits = (__builtin_convertvector(n, v8i) + 127) << 23;
-  const v8f y = p * reinterpret_cast<v8f>(bits);
-  return reinterpret_cast<v8f>(reinterpret_cast<v8i>(y) & keep);
+// Sixteen lanes: two eight-lane vectors side by side (one 512-bit register with AVX-512), for
+// twice the independent work per instruction where a loop's latency chain is the limit.
+typedef float v16f __attribute__((vector_size(64)));
+typedef std::int32_t v16i __attribute__((vector_size(64)));
+
+inline v16f join16(v8f lo, v8f hi) {
+  return __builtin_shufflevector(lo, hi, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
 }
+inline v8f low8(v16f v) { return __builtin_shufflevector(v, v, 0, 1, 2, 3, 4, 5, 6, 7); }
+inline v8f high8(v16f v) { return __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15); }
+
+// fma8 on sixteen lanes, fused exactly when fma8 is, so a lane rounds as it would in fma8.
+inline v16f fma16(v16f a, v16f b, v16f c) {
+#if defined(__AVX512F__)
+  return reinterpret_cast<v16f>(_mm512_fmadd_ps(reinterpret_cast<__m512>(a), reinterpret_cast<__m512>(b),
+                                                reinterpret_cast<__m512>(c)));
+#else
+  return join16(fma8(low8(a), low8(b), low8(c)), fma8(high8(a), high8(b), high8(c)));
+#endif
+}
+inline v8f fma_lanes(v8f a, v8f b, v8f c) { return fma8(a, b, c); }
+inline v16f fma_lanes(v16f a, v16f b, v16f c) { return fma16(a, b, c); }
+
+// exp_nonpositive (vector_math.hpp) on 8 or 16 lanes: the same range reduction and polynomial,
+// with the polynomial's multiply-adds fused (half the dependent operations per exp); a lane's
+// result does not depend on the width.
+template <class V, class VI>
+inline V exp_nonpositive_lanes(V x) {
+  const VI keep = ~(x < -87.0f);
+  x = reinterpret_cast<V>((reinterpret_cast<VI>(x) & keep) | (reinterpret_cast<VI>(V{} + -87.0f) & ~keep));
+  const V n = (x * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
+  V r = x - n * 0.693359375f;
+  r = r - n * -2.12194440e-4f;
+  V p = V{} + 1.9875691500e-4f;
+  p = fma_lanes(p, r, V{} + 1.3981999507e-3f);
+  p = fma_lanes(p, r, V{} + 8.3334519073e-3f);
+  p = fma_lanes(p, r, V{} + 4.1665795894e-2f);
+  p = fma_lanes(p, r, V{} + 1.6666665459e-1f);
+  p = fma_lanes(p, r, V{} + 5.0000001201e-1f);
+  p = fma_lanes(p, r * r, r) + 1.0f;
+  const VI bits = (__builtin_convertvector(n, VI) + 127) << 23;
+  const V y = p * reinterpret_cast<V>(bits);
+  return reinterpret_cast<V>(reinterpret_cast<VI>(y) & keep);
+}
+inline v8f exp8_nonpositive(v8f x) { return exp_nonpositive_lanes<v8f, v8i>(x); }
+inline v16f exp16_nonpositive(v16f x) { return exp_nonpositive_lanes<v16f, v16i>(x); }
 
 }  // namespace gat::detail
