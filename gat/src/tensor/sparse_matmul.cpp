@@ -8,30 +8,31 @@ namespace gat {
 
 namespace {
 
-// GAT's 8 heads x 8 features: one output row of 64 floats stays in eight 8-lane registers over
-// the row's entries. Written with vector types because GCC, left to itself, vectorises across
-// the entries with gathers instead. Per element the operations and their order are those of the
-// plain loop (no contraction), so the result is the same.
+// GAT's 8 heads x 8 features: one output row of 64 floats stays in four 16-lane registers (one
+// AVX-512 register each; GCC splits them where the CPU has narrower ones) over the row's
+// entries. Written with vector types because GCC, left to itself, vectorises across the entries
+// with gathers instead. Per element the operations and their order are those of the plain loop
+// (no contraction), so the result is the same.
 void spmm_row64(const BasicCsrMatrix<float>& a, MatrixView<const float> b, std::int64_t r, float* out,
                 bool accumulate) {
-  typedef float v8 __attribute__((vector_size(32)));
-  v8 acc[8];
-  for (int q = 0; q < 8; ++q) {
+  typedef float v16 __attribute__((vector_size(64)));
+  v16 acc[4];
+  for (int q = 0; q < 4; ++q) {
     if (accumulate)
-      __builtin_memcpy(&acc[q], out + 8 * q, sizeof(v8));
+      __builtin_memcpy(&acc[q], out + 16 * q, sizeof(v16));
     else
-      acc[q] = v8{};
+      acc[q] = v16{};
   }
   for (std::int64_t k = a.offsets[r]; k < a.offsets[r + 1]; ++k) {
     const float v = a.values[k];
     const float* in = b.row_ptr(a.columns[k]);
-    for (int q = 0; q < 8; ++q) {
-      v8 x;
-      __builtin_memcpy(&x, in + 8 * q, sizeof(v8));
+    for (int q = 0; q < 4; ++q) {
+      v16 x;
+      __builtin_memcpy(&x, in + 16 * q, sizeof(v16));
       acc[q] += v * x;
     }
   }
-  for (int q = 0; q < 8; ++q) __builtin_memcpy(out + 8 * q, &acc[q], sizeof(v8));
+  for (int q = 0; q < 4; ++q) __builtin_memcpy(out + 16 * q, &acc[q], sizeof(v16));
 }
 
 }  // namespace
