@@ -38,6 +38,9 @@ using gat::detail::high8;
 using gat::detail::join16;
 using gat::detail::low8;
 using gat::detail::v16f;
+using gat::detail::fma16;
+using gat::detail::load16;
+using gat::detail::pair_splat;
 
 // (sum(a[0..1]), sum(b[0..1]), sum(a[2..3]), sum(b[2..3]), ...): one level of a pairwise tree.
 inline v8f pair_sums8(v8f a, v8f b) {
@@ -203,17 +206,21 @@ void fused_forward_8x8(const Graph& g, const Scorer& sc, MatrixView<const float>
       }
       if (e2 < deg) p[e2] = exp8_nonpositive(p[e2] - mx);
       v8f l{};
-      v8f acc[8] = {};
+      v16f acc[4] = {};  // heads (2q, 2q + 1) in acc[q]: four 16-lane multiply-adds per edge
       for (std::int64_t e = 0; e < deg; ++e) {
         l += p[e];
-        d[e] *= p[e];
-        // the weights are broadcast from memory (a load), not from a register (two shuffles)
-        const float* w = reinterpret_cast<const float*>(&d[e]);
+        const v8f w = d[e] * p[e];
         const float* v = values.row_ptr(sources[e0 + e]);
-        for (int h = 0; h < 8; ++h) acc[h] = fma8(splat8(w[h]), load8(v + 8 * h), acc[h]);
+        acc[0] = fma16(pair_splat<0>(w), load16(v), acc[0]);
+        acc[1] = fma16(pair_splat<1>(w), load16(v + 16), acc[1]);
+        acc[2] = fma16(pair_splat<2>(w), load16(v + 32), acc[2]);
+        acc[3] = fma16(pair_splat<3>(w), load16(v + 48), acc[3]);
       }
       const v8f inv = splat8(1.0f) / l;
-      for (int h = 0; h < 8; ++h) store8(o + 8 * h, acc[h] * inv[h]);
+      for (int q = 0; q < 4; ++q) {
+        store8(o + 16 * q, low8(acc[q]) * inv[2 * q]);
+        store8(o + 16 * q + 8, high8(acc[q]) * inv[2 * q + 1]);
+      }
       store8(rmax.row_ptr(i), mx);
       store8(rsum.row_ptr(i), l);
       if (keep_weights)
@@ -361,7 +368,7 @@ void fused_backward_8x8(const Graph& g, const Scorer& sc, MatrixView<const float
   }
   for_rows(out_offsets, [&](std::int64_t begin, std::int64_t end) {
     for (std::int64_t j = begin; j < end; ++j) {
-      v8f acc[8] = {};
+      v16f acc[4] = {};  // heads (2q, 2q + 1) in acc[q]
       v8f src_acc{};
       for (std::int64_t k = out_offsets[j]; k < out_offsets[j + 1]; ++k) {
         if (prefetch) {
@@ -373,14 +380,21 @@ void fused_backward_8x8(const Graph& g, const Scorer& sc, MatrixView<const float
         const std::int64_t i = out_targets[k];
         const float* go = d_out.row_ptr(i);
         const float* rec = records + e * 16;
-        for (int h = 0; h < 8; ++h) acc[h] = fma8(splat8(rec[h]), load8(go + 8 * h), acc[h]);
+        const v8f w = load8(rec);
+        acc[0] = fma16(pair_splat<0>(w), load16(go), acc[0]);
+        acc[1] = fma16(pair_splat<1>(w), load16(go + 16), acc[1]);
+        acc[2] = fma16(pair_splat<2>(w), load16(go + 32), acc[2]);
+        acc[3] = fma16(pair_splat<3>(w), load16(go + 48), acc[3]);
         if constexpr (kHasSlopes8<Scorer>)
           src_acc += load8(rec + 8);
         else
           src_grads_of<float>(sc, i, j, 8, rec + 8);
       }
       float* dv = d_values.row_ptr(j);
-      for (int h = 0; h < 8; ++h) store8(dv + 8 * h, load8(dv + 8 * h) + acc[h]);
+      for (int q = 0; q < 4; ++q) {
+        store8(dv + 16 * q, load8(dv + 16 * q) + low8(acc[q]));
+        store8(dv + 16 * q + 8, load8(dv + 16 * q + 8) + high8(acc[q]));
+      }
       if constexpr (kHasSlopes8<Scorer>) store8(sc.d_src.row_ptr(j), load8(sc.d_src.row_ptr(j)) + src_acc);
     }
   });

@@ -50,6 +50,18 @@ inline v16f join16(v8f lo, v8f hi) {
 inline v8f low8(v16f v) { return __builtin_shufflevector(v, v, 0, 1, 2, 3, 4, 5, 6, 7); }
 inline v8f high8(v16f v) { return __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15); }
 
+inline v16f load16(const float* p) {
+  v16f v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+// [w[2q] x 8 | w[2q + 1] x 8]: two heads' weights for a 16-lane multiply-add (one permute)
+template <int q>
+inline v16f pair_splat(v8f w) {
+  return __builtin_shufflevector(w, w, 2 * q, 2 * q, 2 * q, 2 * q, 2 * q, 2 * q, 2 * q, 2 * q, 2 * q + 1, 2 * q + 1,
+                                 2 * q + 1, 2 * q + 1, 2 * q + 1, 2 * q + 1, 2 * q + 1, 2 * q + 1);
+}
+
 // fma8 on sixteen lanes, fused exactly when fma8 is, so a lane rounds as it would in fma8.
 inline v16f fma16(v16f a, v16f b, v16f c) {
 #if defined(__AVX512F__)
