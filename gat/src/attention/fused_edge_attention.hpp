@@ -174,6 +174,17 @@ template <std::int64_t kH, class T>
   }
 }
 
+// The forward pass's state: a row max and sum per (node, head), and the weights when kept.
+template <class T>
+void size_state(GraphAttentionState<T>& state, const Graph& g, std::int64_t heads, bool keep_weights) {
+  state.row_max.resize_uninitialized(g.num_nodes(), heads);
+  state.row_sum.resize_uninitialized(g.num_nodes(), heads);
+  if (keep_weights)
+    state.weights.resize_uninitialized(g.num_edges(), heads);
+  else
+    state.weights.resize(0, 0);
+}
+
 // Forward, per destination row i, in three short passes over its in-edges kept in a per-chunk
 // scratch: (1) all heads' scores and their max, (2) one exp per (edge, head), vectorised over
 // heads, with the row sums, (3) out[i] += p * dropout * values[j] over edges, vectorised over
@@ -182,14 +193,8 @@ template <std::int64_t kH, std::int64_t kF, class T, class Scorer>
 void fused_forward_dims(const Graph& g, const Scorer& sc, MatrixView<const T> values, std::int64_t heads,
                         const AttentionDropout& dropout, MatrixView<T> out, GraphAttentionState<T>& state,
                         bool keep_weights) {
-  const std::int64_t n = g.num_nodes();
   const std::int64_t F_rt = values.cols() / heads, heads_rt = heads;
-  state.row_max.resize_uninitialized(n, heads);
-  state.row_sum.resize_uninitialized(n, heads);
-  if (keep_weights)
-    state.weights.resize_uninitialized(g.num_edges(), heads);
-  else
-    state.weights.resize(0, 0);
+  size_state(state, g, heads, keep_weights);
   const auto offsets = g.in_offsets();
   const NodeId* sources = g.in_sources().data();
   const DropFactor<T> drop(dropout, heads);

@@ -159,13 +159,7 @@ template <class Scorer>
 void fused_forward_8x8(const Graph& g, const Scorer& sc, MatrixView<const float> values,
                        const AttentionDropout& dropout, MatrixView<float> out, GraphAttentionState<float>& state,
                        bool keep_weights) {
-  const std::int64_t n = g.num_nodes();
-  state.row_max.resize_uninitialized(n, 8);
-  state.row_sum.resize_uninitialized(n, 8);
-  if (keep_weights)
-    state.weights.resize_uninitialized(g.num_edges(), 8);
-  else
-    state.weights.resize(0, 0);
+  size_state(state, g, 8, keep_weights);
   const auto offsets = g.in_offsets();
   const NodeId* sources = g.in_sources().data();
   const DropFactor<float> drop(dropout, 8);
@@ -400,27 +394,35 @@ void fused_backward_8x8(const Graph& g, const Scorer& sc, MatrixView<const float
   });
 }
 
-// ---- 1 head x up to 8 features -------------------------------------------------------------------
+// ---- rows padded to 8 features per head ------------------------------------------------------------
 
-// m's rows padded with zeros to 8 columns, in buf (the caller's; m has at most 8 columns).
-inline MatrixView<const float> padded_to_8(MatrixView<const float> m, BasicMatrix<float>& buf) {
-  buf.resize_uninitialized(m.rows(), 8);
-  const std::int64_t f = m.cols();
+// m (N x heads*F, F <= 8) with each head's F features padded with zeros to 8, in buf (N x 8*heads):
+// the single-head and the 8 x F kernels run the 8-feature code on these copies; the padding
+// lanes stay zero and add nothing to the sums.
+inline MatrixView<const float> heads_padded_to_8(MatrixView<const float> m, std::int64_t heads, std::int64_t F,
+                                                 BasicMatrix<float>& buf) {
+  buf.resize_uninitialized(m.rows(), 8 * heads);
   MatrixView<float> b = buf.view();
-  for_range(m.rows(), 4096, [&](std::int64_t begin, std::int64_t end) {
+  for_range(m.rows(), 2048, [&](std::int64_t begin, std::int64_t end) {
     for (std::int64_t r = begin; r < end; ++r) {
-      float t[8] = {};
-      std::memcpy(t, m.row_ptr(r), static_cast<std::size_t>(f) * sizeof(float));
-      std::memcpy(b.row_ptr(r), t, sizeof t);
+      float* o = b.row_ptr(r);
+      for (std::int64_t h = 0; h < heads; ++h) {
+        float t[8] = {};
+        std::memcpy(t, m.row_ptr(r) + h * F, static_cast<std::size_t>(F) * sizeof(float));
+        std::memcpy(o + 8 * h, t, sizeof t);
+      }
     }
   });
   return buf.view();
 }
 // Scratch padded copies, per calling thread (side-by-side training runs each have their own).
-inline BasicMatrix<float>& narrow_buffer(int which) {
-  thread_local BasicMatrix<float> buffers[2];
+inline BasicMatrix<float>& padded_buffer(int which) {
+  thread_local BasicMatrix<float> buffers[3];
   return buffers[which];
 }
+
+// ---- 1 head x up to 8 features -------------------------------------------------------------------
+
 
 // One head has only a few (edge, head) values per row (Cora: ~5), too few to fill a vector row by
 // row. So the single-head kernels work on blocks of consecutive rows with up to kNarrowBlockEdges
@@ -452,14 +454,9 @@ template <class Scorer>
 void fused_forward_narrow(const Graph& g, const Scorer& sc, MatrixView<const float> values_in,
                           const AttentionDropout& dropout, MatrixView<float> out, GraphAttentionState<float>& state,
                           bool keep_weights) {
-  const std::int64_t n = g.num_nodes(), F = values_in.cols();
-  const MatrixView<const float> values = padded_to_8(values_in, narrow_buffer(0));
-  state.row_max.resize_uninitialized(n, 1);
-  state.row_sum.resize_uninitialized(n, 1);
-  if (keep_weights)
-    state.weights.resize_uninitialized(g.num_edges(), 1);
-  else
-    state.weights.resize(0, 0);
+  const std::int64_t F = values_in.cols();
+  const MatrixView<const float> values = heads_padded_to_8(values_in, 1, values_in.cols(), padded_buffer(0));
+  size_state(state, g, 1, keep_weights);
   const auto offsets = g.in_offsets();
   const NodeId* sources = g.in_sources().data();
   const DropFactor<float> drop(dropout, 1);
@@ -517,8 +514,8 @@ void fused_backward_narrow(const Graph& g, const Scorer& sc, MatrixView<const fl
                            const AttentionDropout& dropout, const GraphAttentionState<float>& state,
                            MatrixView<const float> d_out_in, MatrixView<float> d_values) {
   const std::int64_t F = values_in.cols();
-  const MatrixView<const float> values = padded_to_8(values_in, narrow_buffer(0));
-  const MatrixView<const float> d_out = padded_to_8(d_out_in, narrow_buffer(1));
+  const MatrixView<const float> values = heads_padded_to_8(values_in, 1, values_in.cols(), padded_buffer(0));
+  const MatrixView<const float> d_out = heads_padded_to_8(d_out_in, 1, d_out_in.cols(), padded_buffer(1));
   const auto in_offsets = g.in_offsets();
   const NodeId* sources = g.in_sources().data();
   const auto out_offsets = g.out_offsets();
@@ -618,32 +615,14 @@ void fused_backward_narrow(const Graph& g, const Scorer& sc, MatrixView<const fl
 
 // ---- 8 heads x fewer than 8 features: the 8 x 8 kernels on padded rows ------------------------------
 
-// Pubmed's output layer (8 averaged heads of 3 classes) and the like: each head's features padded
-// with zeros to 8 in scratch copies (N x 64), so the 8 x 8 vector kernels run; the padding lanes
-// stay zero and add nothing to the dots.
-inline BasicMatrix<float>& padded_heads_buffer(int which) {
-  thread_local BasicMatrix<float> buffers[3];
-  return buffers[which];
-}
-inline MatrixView<const float> heads_padded_to_8(MatrixView<const float> m, std::int64_t F, BasicMatrix<float>& buf) {
-  buf.resize_uninitialized(m.rows(), 64);
-  MatrixView<float> b = buf.view();
-  for_range(m.rows(), 2048, [&](std::int64_t begin, std::int64_t end) {
-    for (std::int64_t r = begin; r < end; ++r) {
-      float t[64] = {};
-      for (int h = 0; h < 8; ++h) std::memcpy(t + 8 * h, m.row_ptr(r) + h * F, static_cast<std::size_t>(F) * sizeof(float));
-      std::memcpy(b.row_ptr(r), t, sizeof t);
-    }
-  });
-  return buf.view();
-}
-
+// Pubmed's output layer (8 averaged heads of 3 classes) and the like: the 8 x 8 vector kernels
+// on rows padded to 8 features per head.
 template <class Scorer>
 void fused_forward_8_padded(const Graph& g, const Scorer& sc, MatrixView<const float> values, std::int64_t F,
                             const AttentionDropout& dropout, MatrixView<float> out, GraphAttentionState<float>& state,
                             bool keep_weights) {
-  const MatrixView<const float> vp = heads_padded_to_8(values, F, padded_heads_buffer(0));
-  BasicMatrix<float>& op = padded_heads_buffer(1);
+  const MatrixView<const float> vp = heads_padded_to_8(values, 8, F, padded_buffer(0));
+  BasicMatrix<float>& op = padded_buffer(1);
   op.resize_uninitialized(values.rows(), 64);
   fused_forward_8x8(g, sc, vp, dropout, op.view(), state, keep_weights);
   for_range(values.rows(), 2048, [&](std::int64_t begin, std::int64_t end) {
@@ -656,9 +635,9 @@ template <class Scorer>
 void fused_backward_8_padded(const Graph& g, const Scorer& sc, MatrixView<const float> values, std::int64_t F,
                              const AttentionDropout& dropout, const GraphAttentionState<float>& state,
                              MatrixView<const float> d_out, MatrixView<float> d_values) {
-  const MatrixView<const float> vp = heads_padded_to_8(values, F, padded_heads_buffer(0));
-  const MatrixView<const float> dp = heads_padded_to_8(d_out, F, padded_heads_buffer(1));
-  BasicMatrix<float>& dvp = padded_heads_buffer(2);
+  const MatrixView<const float> vp = heads_padded_to_8(values, 8, F, padded_buffer(0));
+  const MatrixView<const float> dp = heads_padded_to_8(d_out, 8, F, padded_buffer(1));
+  BasicMatrix<float>& dvp = padded_buffer(2);
   dvp.resize(values.rows(), 64);  // zero: the kernel adds into it
   fused_backward_8x8(g, sc, vp, dropout, state, dp, dvp.view());
   for_range(values.rows(), 2048, [&](std::int64_t begin, std::int64_t end) {
