@@ -44,6 +44,26 @@ struct Reference {
   }
 };
 
+// The unfused composition for concat (GAT) scores: the forward pass and every gradient.
+struct ConcatReference {
+  Reference ref;  // ref.out, ref.weights
+  MatrixD d_values, d_src, d_dst;
+};
+ConcatReference concat_reference(const Graph& g, const MatrixD& src, const MatrixD& dst, const MatrixD& values,
+                                 const MatrixD& d_out, std::int64_t heads, const ConcatScore& cs,
+                                 const AttentionDropout& drop) {
+  ConcatReference r;
+  MatrixD scores(g.num_edges(), heads);
+  edge_scores_concat<double>(g, src.view(), dst.view(), heads, cs, scores.view());
+  r.ref.forward(g, scores, values, drop);
+  r.d_src.resize(g.num_nodes(), heads);
+  r.d_dst.resize(g.num_nodes(), heads);
+  const MatrixD d_scores = r.ref.backward(g, values, drop, d_out, r.d_values);
+  edge_scores_concat_backward<double>(g, src.view(), dst.view(), heads, cs, d_scores.view(), r.d_src.view(),
+                                      r.d_dst.view());
+  return r;
+}
+
 constexpr double kFusedTol = 1e-10;  // double; the brief asks < 1e-6
 constexpr double kGradTol = 1e-6;
 
@@ -65,26 +85,19 @@ TEST_CASE("fused GAT attention equals the unfused composition", "[attention][gra
     GraphAttentionState<double> st;
     gat_attention_forward<double>(g, src.view(), dst.view(), values.view(), heads, cs, drop, out.view(), st, true);
 
-    MatrixD scores(g.num_edges(), heads);
-    edge_scores_concat<double>(g, src.view(), dst.view(), heads, cs, scores.view());
-    Reference ref;
-    ref.forward(g, scores, values, drop);
-    CHECK(normalized_error(out, ref.out) < kFusedTol);
-    CHECK(normalized_error(st.weights, ref.weights) < kFusedTol);
+    const ConcatReference r = concat_reference(g, src, dst, values, d_out, heads, cs, drop);
+    CHECK(normalized_error(out, r.ref.out) < kFusedTol);
+    CHECK(normalized_error(st.weights, r.ref.weights) < kFusedTol);
     MatrixD w(g.num_edges(), heads);
     gat_attention_weights<double>(g, src.view(), dst.view(), heads, cs, w.view());
-    CHECK(normalized_error(w, ref.weights) < kFusedTol);
+    CHECK(normalized_error(w, r.ref.weights) < kFusedTol);
 
     MatrixD d_src(n, heads), d_dst(n, heads), d_values(n, heads * F);
     gat_attention_backward<double>(g, src.view(), dst.view(), values.view(), heads, cs, drop, st, d_out.view(),
                                    d_src.view(), d_dst.view(), d_values.view());
-    MatrixD r_values, r_src(n, heads), r_dst(n, heads);
-    const MatrixD d_scores = ref.backward(g, values, drop, d_out, r_values);
-    edge_scores_concat_backward<double>(g, src.view(), dst.view(), heads, cs, d_scores.view(), r_src.view(),
-                                        r_dst.view());
-    CHECK(normalized_error(d_values, r_values) < kFusedTol);
-    CHECK(normalized_error(d_src, r_src) < kFusedTol);
-    CHECK(normalized_error(d_dst, r_dst) < kFusedTol);
+    CHECK(normalized_error(d_values, r.d_values) < kFusedTol);
+    CHECK(normalized_error(d_src, r.d_src) < kFusedTol);
+    CHECK(normalized_error(d_dst, r.d_dst) < kFusedTol);
   }
 }
 
@@ -104,18 +117,11 @@ TEST_CASE("fused GAT attention on a graph beyond the cache (prefetching path) eq
   gat_attention_forward<double>(g, src.view(), dst.view(), values.view(), heads, cs, drop, out.view(), st);
   gat_attention_backward<double>(g, src.view(), dst.view(), values.view(), heads, cs, drop, st, d_out.view(),
                                  d_src.view(), d_dst.view(), d_values.view());
-  MatrixD scores(g.num_edges(), heads);
-  edge_scores_concat<double>(g, src.view(), dst.view(), heads, cs, scores.view());
-  Reference ref;
-  ref.forward(g, scores, values, drop);
-  MatrixD r_values, r_src(n, heads), r_dst(n, heads);
-  const MatrixD d_scores = ref.backward(g, values, drop, d_out, r_values);
-  edge_scores_concat_backward<double>(g, src.view(), dst.view(), heads, cs, d_scores.view(), r_src.view(),
-                                      r_dst.view());
-  CHECK(normalized_error(out, ref.out) < kFusedTol);
-  CHECK(normalized_error(d_values, r_values) < kFusedTol);
-  CHECK(normalized_error(d_src, r_src) < kFusedTol);
-  CHECK(normalized_error(d_dst, r_dst) < kFusedTol);
+  const ConcatReference r = concat_reference(g, src, dst, values, d_out, heads, cs, drop);
+  CHECK(normalized_error(out, r.ref.out) < kFusedTol);
+  CHECK(normalized_error(d_values, r.d_values) < kFusedTol);
+  CHECK(normalized_error(d_src, r.d_src) < kFusedTol);
+  CHECK(normalized_error(d_dst, r.d_dst) < kFusedTol);
 }
 
 TEST_CASE("fused additive (GATv2) attention equals the unfused composition", "[attention][graph]") {
@@ -686,20 +692,12 @@ TEST_CASE("the float 8 x 8 and single-head kernels agree with the double referen
     const FloatRun two = run_float_gat(g, src, dst, values, d_out, heads, drop);
     set_num_threads(0);
 
-    MatrixD scores(g.num_edges(), heads);
-    const ConcatScore cs{0.2};
-    edge_scores_concat<double>(g, src.view(), dst.view(), heads, cs, scores.view());
-    Reference ref;
-    ref.forward(g, scores, values, drop);
-    MatrixD r_values, r_src(n, heads), r_dst(n, heads);
-    const MatrixD d_scores = ref.backward(g, values, drop, d_out, r_values);
-    edge_scores_concat_backward<double>(g, src.view(), dst.view(), heads, cs, d_scores.view(), r_src.view(),
-                                        r_dst.view());
-    CHECK(gat_test::normalized_error<float, double>(one.out.view(), ref.out.view()) < 1e-5);
-    CHECK(gat_test::normalized_error<float, double>(one.weights.view(), ref.weights.view()) < 1e-5);
-    CHECK(gat_test::normalized_error<float, double>(one.d_values.view(), r_values.view()) < 1e-5);
-    CHECK(gat_test::normalized_error<float, double>(one.d_src.view(), r_src.view()) < 1e-5);
-    CHECK(gat_test::normalized_error<float, double>(one.d_dst.view(), r_dst.view()) < 1e-5);
+    const ConcatReference r = concat_reference(g, src, dst, values, d_out, heads, ConcatScore{0.2}, drop);
+    CHECK(gat_test::normalized_error<float, double>(one.out.view(), r.ref.out.view()) < 1e-5);
+    CHECK(gat_test::normalized_error<float, double>(one.weights.view(), r.ref.weights.view()) < 1e-5);
+    CHECK(gat_test::normalized_error<float, double>(one.d_values.view(), r.d_values.view()) < 1e-5);
+    CHECK(gat_test::normalized_error<float, double>(one.d_src.view(), r.d_src.view()) < 1e-5);
+    CHECK(gat_test::normalized_error<float, double>(one.d_dst.view(), r.d_dst.view()) < 1e-5);
     CHECK(attn_test::bitwise_equal(one.out, two.out));
     CHECK(attn_test::bitwise_equal(one.weights, two.weights));
     CHECK(attn_test::bitwise_equal(one.d_values, two.d_values));
