@@ -13,6 +13,8 @@
 //   --large-nodes N        nodes of the large graph (default 100000)
 //   --large-in-degree D    its incoming edges per node, self-loops not counted (default: the
 //                          generator's Cora-like 3.9 before merging duplicates); calibrated as in gat_e2e
+//   --large-reorder R      none (default), degree or rcm: the large graph in that locality order
+//                          (gat::degree_order, gat::reverse_cuthill_mckee_order)
 //   --triad-gbs X          the triad bandwidth to divide by, in GB/s (10^9 B/s); default: measured here
 //                          before the benchmarks, 256 MB arrays, GAT_THREADS threads, best of 10
 //   e.g. GAT_THREADS=1 gat_bench_kernels --large-nodes 1000000 --large-in-degree 16 --benchmark_filter=Fused
@@ -39,6 +41,7 @@ constexpr std::int64_t kClasses = 7;  // Cora's output layer: 1 head x 7 feature
 
 std::int64_t g_large_nodes = 100000;
 double g_large_in_degree = 0;  // 0: generator default
+std::string g_large_reorder = "none";
 double g_triad_bytes_per_s = 0;
 
 int bench_threads() {
@@ -98,7 +101,13 @@ const GraphCase& graph_case(std::int64_t nodes) {
   if (!slot) {
     gat::set_num_threads(bench_threads());
     slot = std::make_unique<GraphCase>();
-    slot->data = make_graph(nodes, nodes == g_large_nodes && nodes != 2708 ? g_large_in_degree : 0);
+    const bool large = nodes == g_large_nodes && nodes != 2708;
+    slot->data = make_graph(nodes, large ? g_large_in_degree : 0);
+    if (large && g_large_reorder != "none") {
+      const gat::Graph given = gat::Graph::from_edges(slot->data.edges);
+      slot->data = gat::io::permuted(slot->data, g_large_reorder == "rcm" ? gat::reverse_cuthill_mckee_order(given)
+                                                                          : gat::degree_order(given));
+    }
     slot->data.features.normalize_rows();
     gat::GraphOptions go;
     go.self_loops = gat::SelfLoops::add;
@@ -120,7 +129,8 @@ const GraphCase& graph_case(std::int64_t nodes) {
     fill(slot->src1, 6);
     fill(slot->dst1, 7);
     fill(slot->d_out1, 8);
-    std::printf("graph %lld nodes: %lld edges with self-loops (in-degree %.2f + 1)\n", static_cast<long long>(n),
+    std::printf("graph %lld nodes%s%s: %lld edges with self-loops (in-degree %.2f + 1)\n", static_cast<long long>(n),
+                large && g_large_reorder != "none" ? ", reordered " : "", large && g_large_reorder != "none" ? g_large_reorder.c_str() : "",
                 static_cast<long long>(slot->graph.num_edges()),
                 static_cast<double>(slot->data.edges.source.size()) / static_cast<double>(n));
   }
@@ -334,11 +344,16 @@ int main(int argc, char** argv) {
     const bool has_value = a + 1 < argc;
     if (!std::strcmp(argv[a], "--large-nodes") && has_value) g_large_nodes = std::atoll(argv[++a]);
     else if (!std::strcmp(argv[a], "--large-in-degree") && has_value) g_large_in_degree = std::atof(argv[++a]);
+    else if (!std::strcmp(argv[a], "--large-reorder") && has_value) g_large_reorder = argv[++a];
     else if (!std::strcmp(argv[a], "--triad-gbs") && has_value) triad_gbs = std::atof(argv[++a]);
     else rest.push_back(argv[a]);
   }
   if (g_large_nodes < 3) {
     std::fprintf(stderr, "gat_bench_kernels: --large-nodes must be >= 3\n");
+    return 1;
+  }
+  if (g_large_reorder != "none" && g_large_reorder != "degree" && g_large_reorder != "rcm") {
+    std::fprintf(stderr, "gat_bench_kernels: --large-reorder must be none, degree or rcm, got %s\n", g_large_reorder.c_str());
     return 1;
   }
   int bargc = static_cast<int>(rest.size());
