@@ -1,8 +1,11 @@
 // Input dropout and projection of a large dense input in row blocks (BlockedInputDropout) against
 // dropping the whole input out and multiplying once: the same masks, the same products up to the
-// products' blocking, the same input gradient.
+// products' blocking, the same input gradient; the same bits with 1 and 2 threads.
 #include <catch2/catch.hpp>
 
+#include <cstring>
+
+#include "gat/core/parallel.hpp"
 #include "gat/nn/detail/conv_support.hpp"
 #include "gat/nn/dropout.hpp"
 #include "gat/tensor/matmul.hpp"
@@ -11,8 +14,9 @@
 using namespace gat;
 
 TEST_CASE("blocked input dropout and projection equals dropping the whole input", "[nn]") {
-  // 17000 x 1000 floats (68 MB): past the blocked path's threshold, five blocks, the last partial
-  const std::int64_t n = 17000, in = 1000, out = 16;
+  // 40000 x 450 floats (72 MB): past the blocked path's threshold; ten blocks, the last partial,
+  // in two groups of blocks for the weight gradient
+  const std::int64_t n = 40000, in = 450, out = 16;
   const Matrix xm = gat_test::random_matrix<float>(n, in, 21);
   const auto x = nn::LayerInput<float>::of(xm.view());
   const Matrix w = gat_test::random_matrix<float>(out, in, 22);
@@ -23,9 +27,17 @@ TEST_CASE("blocked input dropout and projection equals dropping the whole input"
   CHECK_FALSE(nn::detail::BlockedInputDropout<float>::applies(x, 0.0f));
 
   nn::detail::BlockedInputDropout<float> blocked;
-  Matrix y, wg(out, in), dx;
+  Matrix y, wg(out, in), dx, y2, wg2(out, in), dx2;
+  set_num_threads(2);
+  blocked.forward(x.dense, w, p, key, y2);
+  blocked.backward(x.dense, w, dy.view(), wg2, &dx2);
+  set_num_threads(1);
   blocked.forward(x.dense, w, p, key, y);
   blocked.backward(x.dense, w, dy.view(), wg, &dx);
+  set_num_threads(0);
+  CHECK(std::memcmp(y.data(), y2.data(), sizeof(float) * static_cast<std::size_t>(y.size())) == 0);
+  CHECK(std::memcmp(wg.data(), wg2.data(), sizeof(float) * static_cast<std::size_t>(wg.size())) == 0);
+  CHECK(std::memcmp(dx.data(), dx2.data(), sizeof(float) * static_cast<std::size_t>(dx.size())) == 0);
 
   Matrix dropped(n, in), want_y(n, out), want_wg(out, in), want_dx(n, in);
   nn::dropout_forward<float>(x.dense, p, key, dropped.view());

@@ -112,3 +112,42 @@ TEST_CASE("two threads running same-shaped tiles at once do not share oneDNN's s
   }
   set_num_threads(1);
 }
+
+TEST_CASE("long inner dimensions are summed in slabs: close to a double sum and bitwise identical with 1 and 2 threads",
+          "[tensor][matmul][determinism]") {
+  // A weight gradient of a large graph (C small, K >= 65536) is cut along K into slabs that the
+  // threads share; 257 rows: two row tiles of C, each split.
+  struct Case {
+    std::int64_t m, n, k;
+    Transpose ta, tb;
+  };
+  for (const Case& s : {Case{8, 16, 100000, Transpose::yes, Transpose::no}, Case{257, 3, 70000, Transpose::no, Transpose::yes},
+                        Case{5, 7, 65536, Transpose::yes, Transpose::yes}})
+    for (const Accumulate acc : {Accumulate::no, Accumulate::yes}) {
+      INFO(s.m << "x" << s.n << "x" << s.k << " ta=" << int(s.ta) << " tb=" << int(s.tb) << " acc=" << int(acc));
+      const auto a = s.ta == Transpose::no ? gat_test::random_matrix<float>(s.m, s.k, 1)
+                                           : gat_test::random_matrix<float>(s.k, s.m, 1);
+      const auto b = s.tb == Transpose::no ? gat_test::random_matrix<float>(s.k, s.n, 2)
+                                           : gat_test::random_matrix<float>(s.n, s.k, 2);
+      const auto c0 = gat_test::random_matrix<float>(s.m, s.n, 3);
+      MatrixD want(s.m, s.n);
+      for (std::int64_t i = 0; i < s.m; ++i)
+        for (std::int64_t j = 0; j < s.n; ++j) {
+          double sum = acc == Accumulate::yes ? double(c0(i, j)) : 0.0;
+          for (std::int64_t p = 0; p < s.k; ++p)
+            sum += double(s.ta == Transpose::no ? a(i, p) : a(p, i)) * double(s.tb == Transpose::no ? b(p, j) : b(j, p));
+          want(i, j) = sum;
+        }
+      Matrix one = c0, two = c0;
+      set_num_threads(1);
+      gemm<float>(a.view(), s.ta, b.view(), s.tb, one.view(), acc);
+      set_num_threads(2);
+      gemm<float>(a.view(), s.ta, b.view(), s.tb, two.view(), acc);
+      set_num_threads(1);
+      MatrixD got(s.m, s.n);
+      for (std::int64_t i = 0; i < s.m; ++i)
+        for (std::int64_t j = 0; j < s.n; ++j) got(i, j) = one(i, j);
+      CHECK(gat_test::normalized_error(got, want) < 1e-5);
+      CHECK(std::memcmp(one.data(), two.data(), one.size() * sizeof(float)) == 0);
+    }
+}

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <type_traits>
 
+#include "core/row_block_sums.hpp"
 #include "gat/core/parallel.hpp"
 #include "gat/nn/dropout.hpp"
 #include "gat/nn/projection.hpp"
@@ -94,12 +95,29 @@ void BlockedInputDropout<T>::backward(MatrixView<const T> x, const BasicMatrix<T
                                       BasicMatrix<T>& weight_grad, BasicMatrix<T>* dx) {
   GAT_REQUIRE(dy.rows() == x.rows() && dy.cols() == weight.rows(), "projection backward: gradient is ", dy.rows(),
               "x", dy.cols(), ", expected ", x.rows(), "x", weight.rows());
-  for (std::int64_t r0 = 0; r0 < x.rows(); r0 += kBlockRows) {
-    const std::int64_t rows = std::min(kBlockRows, x.rows() - r0);
-    block_.resize_uninitialized(rows, x.cols());
-    dropout_forward_rows<T>(x.block_rows(r0, rows), p_, key_, r0, block_.view());
-    matmul_tn(dy.block_rows(r0, rows), MatrixView<const T>(block_.view()), weight_grad.view(), Accumulate::yes);
-  }
+  // One block's product (a weight-sized result from 4096-term sums) is too small for the threads
+  // to share, and one after another they leave all threads but one waiting: the threads take
+  // whole groups of blocks instead.
+  const std::int64_t blocks = (x.rows() + kBlockRows - 1) / kBlockRows;
+  const std::int64_t groups = (blocks + kBlocksPerGroup - 1) / kBlocksPerGroup;
+  const std::int64_t wr = weight.rows(), wc = weight.cols();
+  partials_.resize(groups * wr, wc);  // zero: each group accumulates into its own
+  parallel_for(groups, 1, [&](std::int64_t begin, std::int64_t end) {
+    thread_local BasicMatrix<T> block;  // this thread's dropped-out block (num_threads() is 1 in here)
+    for (std::int64_t grp = begin; grp < end; ++grp) {
+      const MatrixView<T> partial = partials_.view().block_rows(grp * wr, wr);
+      for (std::int64_t b = grp * kBlocksPerGroup; b < std::min(blocks, (grp + 1) * kBlocksPerGroup); ++b) {
+        const std::int64_t r0 = b * kBlockRows, rows = std::min(kBlockRows, x.rows() - r0);
+        block.resize_uninitialized(rows, x.cols());
+        dropout_forward_rows<T>(x.block_rows(r0, rows), p_, key_, r0, block.view());
+        matmul_tn(dy.block_rows(r0, rows), MatrixView<const T>(block.view()), partial, Accumulate::yes);
+      }
+    }
+  });
+  MatrixView<T> wg = weight_grad.view();
+  for (std::int64_t grp = 0; grp < groups; ++grp)
+    for (std::int64_t i = 0; i < wr; ++i)
+      for (std::int64_t j = 0; j < wc; ++j) wg(i, j) += partials_(grp * wr + i, j);
   if (!dx) return;
   dx->resize_uninitialized(x.rows(), x.cols());
   matmul(dy, weight.view(), dx->view());
@@ -307,20 +325,21 @@ MatrixView<const T> merge_heads_backward(MatrixView<const T> d_out, std::int64_t
   const std::int64_t n = d_out.rows(), dc = d_out.cols(), d_ld = d_out.ld();
   const T* const d_data = d_out.data();
   if (bias) {
-    // Each column summed over the rows in order, 64 columns at a time in a local accumulator.
-    T* const g = bias->grad.data();
-    constexpr std::int64_t kBlock = 64;
-    for (std::int64_t c0 = 0; c0 < dc; c0 += kBlock) {
-      const std::int64_t w = std::min(kBlock, dc - c0);
-      T acc[kBlock];
-      for (std::int64_t c = 0; c < w; ++c) acc[c] = g[c0 + c];
-      for (std::int64_t r = 0; r < n; ++r) {
-        const T* __restrict d = d_data + r * d_ld + c0;
+    // Column sums in fixed blocks of rows (the bits do not depend on the thread count), each
+    // block 64 columns at a time in a local accumulator.
+    gat::detail::add_row_block_sums<T>(n, dc, bias->grad.data(), [&](std::int64_t r0, std::int64_t r1, T* sums) {
+      constexpr std::int64_t kBlock = 64;
+      for (std::int64_t c0 = 0; c0 < dc; c0 += kBlock) {
+        const std::int64_t w = std::min(kBlock, dc - c0);
+        T acc[kBlock] = {};
+        for (std::int64_t r = r0; r < r1; ++r) {
+          const T* __restrict d = d_data + r * d_ld + c0;
 #pragma omp simd
-        for (std::int64_t c = 0; c < w; ++c) acc[c] += d[c];
+          for (std::int64_t c = 0; c < w; ++c) acc[c] += d[c];
+        }
+        for (std::int64_t c = 0; c < w; ++c) sums[c0 + c] += acc[c];
       }
-      for (std::int64_t c = 0; c < w; ++c) g[c0 + c] = acc[c];
-    }
+    });
   }
   if (concat) return d_out;  // the heads' gradient is d_out itself
   const std::int64_t cols = heads * features;

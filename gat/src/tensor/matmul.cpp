@@ -130,38 +130,91 @@ class MatmulCache {
 constexpr std::int64_t kTileRows = 256;
 constexpr std::int64_t kTileCols = 256;
 
+// A product with a small C and a long inner dimension (a weight gradient dY^T X over a large
+// graph: 64 x 128 sums of 10^6 terms) is one or two tiles, so one thread would do it all while
+// the others wait. Its inner dimension is cut into slabs of kSlabK, each (tile, slab) product goes
+// to a partial C of its own, and the partials are added in slab order. The cut depends on the
+// shape alone, so the bits do not depend on the thread count either. Sums shorter than
+// kSplitKMin (every dataset up to Pubmed's 19,717 nodes) stay one product.
+constexpr std::int64_t kSlabK = 32768;
+constexpr std::int64_t kSplitKMin = 2 * kSlabK;
+constexpr std::int64_t kSplitKMaxTiles = 4;
+constexpr std::int64_t kMaxSlabs = 64;
+
+// op(a) * op(b) (+ c when acc) into c, as one oneDNN product run by the calling thread alone.
+void product_on_this_thread(MatrixView<const float> a, bool ta, MatrixView<const float> b, bool tb, MatrixView<float> c,
+                            std::int64_t k, bool acc) {
+  omp_set_num_threads(1);  // this thread's oneDNN calls below run (and are created) sequentially
+  MatmulCache& cache = MatmulCache::instance();
+  const PrimitiveKey key{c.rows(), c.cols(), k, a.ld(), b.ld(), c.ld(), ta, tb, acc};
+  const CachedMatmul& mm = cache.get(key);
+  dnnl::engine& engine = cache.engine();
+  dnnl::memory a_mem(mm.a_md, engine, const_cast<float*>(a.data()));
+  dnnl::memory b_mem(mm.b_md, engine, const_cast<float*>(b.data()));
+  dnnl::memory c_mem(mm.c_md, engine, c.data());
+  thread_local std::vector<std::byte> scratchpad;
+  if (scratchpad.size() < mm.scratchpad_md.get_size()) scratchpad.resize(mm.scratchpad_md.get_size());
+  dnnl::memory scratchpad_mem(mm.scratchpad_md, engine, scratchpad.data());
+  dnnl::stream stream(engine);
+  mm.primitive.execute(stream, {{DNNL_ARG_SRC, a_mem},
+                                {DNNL_ARG_WEIGHTS, b_mem},
+                                {DNNL_ARG_DST, c_mem},
+                                {DNNL_ARG_SCRATCHPAD, scratchpad_mem}});
+  stream.wait();
+}
+
+// The part of a (M x K, or K x M when ta) that rows [r0, r0 + rows) of op(a) and the inner
+// indices [p0, p0 + k) touch; the same for b (K x N, or N x K when tb) with columns of op(b).
+MatrixView<const float> a_part(MatrixView<const float> a, bool ta, std::int64_t r0, std::int64_t rows, std::int64_t p0,
+                               std::int64_t k) {
+  return ta ? MatrixView<const float>(a.data() + p0 * a.ld() + r0, k, rows, a.ld())
+            : MatrixView<const float>(a.data() + r0 * a.ld() + p0, rows, k, a.ld());
+}
+MatrixView<const float> b_part(MatrixView<const float> b, bool tb, std::int64_t c0, std::int64_t cols, std::int64_t p0,
+                               std::int64_t k) {
+  return tb ? MatrixView<const float>(b.data() + c0 * b.ld() + p0, cols, k, b.ld())
+            : MatrixView<const float>(b.data() + p0 * b.ld() + c0, k, cols, b.ld());
+}
+
 void gemm_onednn(MatrixView<const float> a, Transpose ta, MatrixView<const float> b, Transpose tb,
                  MatrixView<float> c, Accumulate acc, Shape s) {
-  MatmulCache& cache = MatmulCache::instance();
   const std::int64_t row_tiles = (s.m + kTileRows - 1) / kTileRows;
   const std::int64_t col_tiles = (s.n + kTileCols - 1) / kTileCols;
   const std::int64_t tiles = row_tiles * col_tiles;
   const bool ta_yes = ta == Transpose::yes, tb_yes = tb == Transpose::yes;
-  auto run_tile = [&](std::int64_t t) {
-    omp_set_num_threads(1);  // this thread's oneDNN calls below run (and are created) sequentially
-    const std::int64_t r0 = (t / col_tiles) * kTileRows, c0 = (t % col_tiles) * kTileCols;
+  const bool split_k = s.k >= kSplitKMin && tiles <= kSplitKMaxTiles;
+  // At most kMaxSlabs partials (longer slabs for longer sums): bounded memory, still a function of the shape.
+  const std::int64_t slab_k = std::max(kSlabK, (s.k + kMaxSlabs - 1) / kMaxSlabs);
+  const std::int64_t slabs = split_k ? (s.k + slab_k - 1) / slab_k : 1;
+  // Slab g of a split product goes to partials[g] (m x n), an unsplit product to c itself.
+  thread_local std::vector<float> partial_storage;
+  if (split_k) partial_storage.resize(static_cast<std::size_t>(slabs * s.m * s.n));
+  float* partials = partial_storage.data();
+  auto run = [&](std::int64_t t) {
+    const std::int64_t tile = t % tiles, g = t / tiles;
+    const std::int64_t r0 = (tile / col_tiles) * kTileRows, c0 = (tile % col_tiles) * kTileCols;
     const std::int64_t rows = std::min(kTileRows, s.m - r0), cols = std::min(kTileCols, s.n - c0);
-    const PrimitiveKey key{rows, cols, s.k, a.ld(), b.ld(), c.ld(), ta_yes, tb_yes, acc == Accumulate::yes};
-    const CachedMatmul& mm = cache.get(key);
-    dnnl::engine& engine = cache.engine();
-    const float* a_tile = ta_yes ? a.data() + r0 : a.data() + r0 * a.ld();
-    const float* b_tile = tb_yes ? b.data() + c0 * b.ld() : b.data() + c0;
-    dnnl::memory a_mem(mm.a_md, engine, const_cast<float*>(a_tile));
-    dnnl::memory b_mem(mm.b_md, engine, const_cast<float*>(b_tile));
-    dnnl::memory c_mem(mm.c_md, engine, c.data() + r0 * c.ld() + c0);
-    thread_local std::vector<std::byte> scratchpad;
-    if (scratchpad.size() < mm.scratchpad_md.get_size()) scratchpad.resize(mm.scratchpad_md.get_size());
-    dnnl::memory scratchpad_mem(mm.scratchpad_md, engine, scratchpad.data());
-    dnnl::stream stream(engine);
-    mm.primitive.execute(stream, {{DNNL_ARG_SRC, a_mem},
-                                  {DNNL_ARG_WEIGHTS, b_mem},
-                                  {DNNL_ARG_DST, c_mem},
-                                  {DNNL_ARG_SCRATCHPAD, scratchpad_mem}});
-    stream.wait();
+    const std::int64_t p0 = g * slab_k, k = split_k ? std::min(slab_k, s.k - p0) : s.k;
+    const MatrixView<float> out = split_k ? MatrixView<float>(partials + g * s.m * s.n + r0 * s.n + c0, rows, cols, s.n)
+                                          : c.block_rows(r0, rows).block_cols(c0, cols);
+    product_on_this_thread(a_part(a, ta_yes, r0, rows, p0, k), ta_yes, b_part(b, tb_yes, c0, cols, p0, k), tb_yes, out,
+                           k, !split_k && acc == Accumulate::yes);
   };
-  const int threads = static_cast<int>(std::min<std::int64_t>(num_threads(), tiles));
+  const std::int64_t work = tiles * slabs;
+  const int threads = static_cast<int>(std::min<std::int64_t>(num_threads(), work));
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
-  for (std::int64_t t = 0; t < tiles; ++t) run_tile(t);
+  for (std::int64_t t = 0; t < work; ++t) run(t);
+  if (!split_k) return;
+  parallel_for(s.m, 16, [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t i = begin; i < end; ++i) {
+      float* ci = c.row_ptr(i);
+      for (std::int64_t j = 0; j < s.n; ++j) {
+        float sum = acc == Accumulate::yes ? ci[j] : 0.0f;
+        for (std::int64_t g = 0; g < slabs; ++g) sum += partials[(g * s.m + i) * s.n + j];
+        ci[j] = sum;
+      }
+    }
+  });
 }
 
 // --- plain loops ---------------------------------------------------------------------------------
