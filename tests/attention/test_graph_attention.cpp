@@ -621,8 +621,9 @@ TEST_CASE("fused versus unfused timing", "[.][perf]") {
 
 TEST_CASE("head_dot in float agrees with a plain double loop, for the 8 x 8 kernel and other shapes",
           "[attention][graph]") {
-  for (const auto& [heads, F] : {std::pair<std::int64_t, std::int64_t>{8, 8}, {1, 7}, {3, 8}, {2, 5}}) {
-    const std::int64_t n = 1500;  // more than one parallel chunk (1024 rows)
+  // 70000 rows: da sums three fixed blocks of rows, whichever thread takes them
+  const std::int64_t n = GENERATE(1500, 70000);
+  for (const auto& [heads, F] : {std::pair<std::int64_t, std::int64_t>{8, 8}, {1, 7}, {3, 8}, {2, 5}}) {  // more than one parallel chunk (1024 rows)
     const Matrix x = random_matrix<float>(n, heads * F, 61), a = random_matrix<float>(1, heads * F, 62);
     Matrix out(n, heads);
     head_dot<float>(x.view(), a.view(), heads, out.view());
@@ -708,8 +709,9 @@ TEST_CASE("the float 8 x 8 and single-head kernels agree with the double referen
 
 TEST_CASE("head_dot_backward in float agrees with a plain double loop and with 2 threads for the 8 x 8 kernel and other shapes",
           "[attention][graph][threads]") {
+  // 70000 rows: da sums three fixed blocks of rows, whichever thread takes them
+  const std::int64_t n = GENERATE(1500, 70000);
   for (const auto& [heads, F] : {std::pair<std::int64_t, std::int64_t>{8, 8}, {1, 7}, {3, 8}, {2, 5}}) {
-    const std::int64_t n = 1500;
     const Matrix x = random_matrix<float>(n, heads * F, 71), a = random_matrix<float>(1, heads * F, 72);
     const Matrix g = random_matrix<float>(n, heads, 73);
     const Matrix dx0 = random_matrix<float>(n, heads * F, 74), da0 = random_matrix<float>(1, heads * F, 75);
@@ -734,7 +736,7 @@ TEST_CASE("head_dot_backward in float agrees with a plain double loop and with 2
       want_da(0, c) = sum;
       got_da(0, c) = da1(0, c);
     }
-    INFO("heads " << heads << " F " << F);
+    INFO("rows " << n << " heads " << heads << " F " << F);
     CHECK(normalized_error(got_dx, want_dx) < 1e-6);
     CHECK(normalized_error(got_da, want_da) < 1e-5);
     CHECK(attn_test::bitwise_equal(dx1, dx2));

@@ -20,18 +20,21 @@ bool same_bits(const Matrix& a, const Matrix& b) {
 }  // namespace
 
 TEST_CASE("merge_heads and its backward: the plain loops' bits, any thread count", "[nn]") {
-  const std::int64_t n = 1500;
+  // 70000 rows: the bias gradient sums three blocks of 32768 rows (gat::detail::kRowBlock), each
+  // in row order, and adds them in block order
+  const std::int64_t n = GENERATE(1500, 70000);
+  constexpr std::int64_t kRowBlock = 32768;
   for (const bool concat : {true, false})
     for (const bool with_bias : {true, false})
       for (const std::int64_t heads : {1, 3, 8}) {
         const std::int64_t f = concat ? 8 : 7, out_cols = concat ? heads * f : f;
-        INFO("concat " << concat << " bias " << with_bias << " heads " << heads);
+        INFO("rows " << n << " concat " << concat << " bias " << with_bias << " heads " << heads);
         const Matrix in = gat_test::random_matrix<float>(n, heads * f, 1);
         const Matrix d = gat_test::random_matrix<float>(n, out_cols, 2);
         Parameter<float> bias;
         bias.value = gat_test::random_matrix<float>(1, out_cols, 3);
         bias.grad = gat_test::random_matrix<float>(1, out_cols, 4);
-        Matrix want(n, out_cols), want_d(n, heads * f), want_bias = bias.grad;
+        Matrix want(n, out_cols), want_d(n, heads * f), want_bias = bias.grad, block_sum(1, out_cols);
         for (std::int64_t r = 0; r < n; ++r)
           for (std::int64_t c = 0; c < out_cols; ++c) {
             float v;
@@ -43,7 +46,11 @@ TEST_CASE("merge_heads and its backward: the plain loops' bits, any thread count
               v = sum / static_cast<float>(heads);
             }
             want(r, c) = with_bias ? v + bias.value(0, c) : v;
-            if (with_bias) want_bias(0, c) += d(r, c);
+            block_sum(0, c) += d(r, c);
+            if (r % kRowBlock == kRowBlock - 1 || r == n - 1) {
+              if (with_bias) want_bias(0, c) += block_sum(0, c);
+              block_sum(0, c) = 0;
+            }
           }
         const float inv = 1.0f / static_cast<float>(heads);
         for (std::int64_t r = 0; r < n; ++r)

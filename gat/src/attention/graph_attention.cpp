@@ -11,6 +11,7 @@
 
 #include "attention/fused_vector_kernels.hpp"
 #include "attention/kernel_util.hpp"
+#include "core/row_block_sums.hpp"
 #include "gat/core/parallel.hpp"
 
 namespace gat::attention {
@@ -260,20 +261,20 @@ void head_dot_backward_dx_8x8(const float* a, MatrixView<const float> d_out, Mat
     for (int h = 0; h < 8; ++h) detail::store8(d + 8 * h, detail::load8(d + 8 * h) + detail::splat8(g[h]) * av[h]);
   }
 }
-// da[0, h, :] += sum over rows n, in order, of d_out[n, h] * x[n, h, :], for heads [h0, h1).
-void head_dot_backward_da_f8(MatrixView<const float> x, MatrixView<const float> d_out, MatrixView<float> da,
-                             std::int64_t h0, std::int64_t h1) {
+// acc[h, :] += sum over rows n in [begin, end), in order, of d_out[n, h] * x[n, h, :], for 8
+// features per head.
+void head_dot_backward_da_f8(MatrixView<const float> x, MatrixView<const float> d_out, std::int64_t heads,
+                             std::int64_t begin, std::int64_t end, float* acc) {
   using detail::v8f;
-  v8f acc[8] = {};
-  const std::int64_t nh = h1 - h0;
-  for (std::int64_t n = 0; n < x.rows(); ++n) {
-    const float* xr = x.row_ptr(n) + 8 * h0;
-    const float* g = d_out.row_ptr(n) + h0;
-    for (std::int64_t k = 0; k < nh; ++k) acc[k] = acc[k] + detail::splat8(g[k]) * detail::load8(xr + 8 * k);
-  }
-  for (std::int64_t k = 0; k < nh; ++k) {
-    float* out = da.row_ptr(0) + 8 * (h0 + k);
-    detail::store8(out, detail::load8(out) + acc[k]);
+  for (std::int64_t h0 = 0; h0 < heads; h0 += 8) {
+    const std::int64_t nh = std::min<std::int64_t>(8, heads - h0);
+    v8f sum[8] = {};
+    for (std::int64_t n = begin; n < end; ++n) {
+      const float* xr = x.row_ptr(n) + 8 * h0;
+      const float* g = d_out.row_ptr(n) + h0;
+      for (std::int64_t k = 0; k < nh; ++k) sum[k] = sum[k] + detail::splat8(g[k]) * detail::load8(xr + 8 * k);
+    }
+    for (std::int64_t k = 0; k < nh; ++k) detail::store8(acc + 8 * (h0 + k), detail::load8(acc + 8 * (h0 + k)) + sum[k]);
   }
 }
 
@@ -338,36 +339,23 @@ void head_dot_backward(MatrixView<const T> x, MatrixView<const T> a, std::int64_
         for (std::int64_t f = 0; f < F; ++f) d[f] += g * ah[f];
       }
   });
-  // da is a reduction over all rows: each thread owns a block of columns and sums the rows in
-  // order, so the result does not depend on the thread count.
-  // Rows outer, the block's columns inner (contiguous, vectorised); each column still sums its
-  // rows in order 0..N-1, as a column-by-column loop would.
-  detail::for_range(x.cols(), 16, [&](std::int64_t begin, std::int64_t end) {
+  // da is a sum over all rows: in fixed blocks of rows, whichever thread sums them
+  // (add_row_block_sums), so the result does not depend on the thread count.
+  gat::detail::add_row_block_sums<T>(x.rows(), x.cols(), da.row_ptr(0), [&](std::int64_t begin, std::int64_t end, T* acc) {
     if constexpr (std::is_same_v<T, float>) {
-      if (F == 8 && begin % 8 == 0 && end % 8 == 0) return head_dot_backward_da_f8(x, d_out, da, begin / 8, end / 8);
+      if (F == 8) return head_dot_backward_da_f8(x, d_out, heads, begin, end, acc);
     }
-    std::vector<T> acc(static_cast<std::size_t>(end - begin), T(0));
-    T* ac = acc.data() - begin;
-    // the block's columns cut at head boundaries, once (not a division per row and head)
-    struct Segment {
-      std::int64_t begin, end, head;
-    };
-    std::vector<Segment> segments;
-    for (std::int64_t c = begin; c < end;) {
-      const std::int64_t h = c / F, c_end = std::min(end, (h + 1) * F);
-      segments.push_back({c, c_end, h});
-      c = c_end;
-    }
-    for (std::int64_t n = 0; n < x.rows(); ++n) {
+    for (std::int64_t n = begin; n < end; ++n) {
       const T* xr = x.row_ptr(n);
       const T* dr = d_out.row_ptr(n);
-      for (const Segment& sg : segments) {
-        const T g = dr[sg.head];
+      for (std::int64_t h = 0; h < heads; ++h) {
+        const T g = dr[h];
+        T* ah = acc + h * F;
+        const T* xh = xr + h * F;
 #pragma omp simd
-        for (std::int64_t k = sg.begin; k < sg.end; ++k) ac[k] += g * xr[k];
+        for (std::int64_t f = 0; f < F; ++f) ah[f] += g * xh[f];
       }
     }
-    for (std::int64_t c = begin; c < end; ++c) da(0, c) += acc[c - begin];
   });
 }
 
