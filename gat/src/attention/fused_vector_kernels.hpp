@@ -223,10 +223,23 @@ void fused_forward_8x8(const Graph& g, const Scorer& sc, MatrixView<const float>
   });
 }
 
+// A scorer whose eight scores of j -> i (and their slopes) are functions of src(j) + dst(i)
+// alone (GAT's): the recomputing pass 2 then reads dst(i) from node i's rows.
+template <class Scorer>
+constexpr bool kScores8OfSum = requires(const Scorer& sc, v8f z) {
+  sc.scores8_of_sum(z);
+  sc.slopes8_of_sum(z);
+  sc.src.row_ptr(0);
+  sc.dst.row_ptr(0);
+};
+// Per node, for the recomputing pass 2: [row max | 1/row sum | c | dst(i) when kScores8OfSum],
+// 8 floats each: 128 bytes, two whole cache lines of one node.
+constexpr std::int64_t kNodeRowFloats = 32;
+
 // Pass 2 of fused_backward_8x8 without per-edge records: for each edge j -> i of source row j,
-// P, D and dL/ds again from the score, node i's [row max | 1/row sum | c] (node_rows, 24 floats
-// per node, left by pass 1) and the dot of d_out[i] with this row's values (in registers): the
-// same operations on the same inputs as pass 1, so the same bits as the records path.
+// P, D and dL/ds again from the score, node i's [row max | 1/row sum | c | dst] (node_rows, left
+// by pass 1) and the dot of d_out[i] with this row's values (in registers): the same operations
+// on the same inputs as pass 1, so the same bits as the records path.
 template <class Scorer>
 void backward_pass2_recompute_8x8(const Graph& g, const Scorer& sc, MatrixView<const float> values, const HeadDrop8& hd,
                                   const float* node_rows, MatrixView<const float> d_out, MatrixView<float> d_values,
@@ -235,23 +248,35 @@ void backward_pass2_recompute_8x8(const Graph& g, const Scorer& sc, MatrixView<c
   const NodeId* out_targets = g.out_targets().data();
   const std::int64_t* out_edges = g.out_edges().data();
   const std::int64_t num_edges = g.num_edges();
+  constexpr bool kDstInRows = kScores8OfSum<Scorer>;
   for_rows(out_offsets, [&](std::int64_t begin, std::int64_t end) {
     for (std::int64_t j = begin; j < end; ++j) {
       v8f vj[8];
       for (int h = 0; h < 8; ++h) vj[h] = load8(values.row_ptr(j) + 8 * h);
+      v8f src_j{};
+      if constexpr (kDstInRows) src_j = load8(sc.src.row_ptr(j));
       v8f acc[8] = {};
       v8f src_acc{};
       for (std::int64_t k = out_offsets[j]; k < out_offsets[j + 1]; ++k) {
         if (prefetch) {
           const std::int64_t ahead = out_targets[std::min(k + kPrefetchEdges, num_edges - 1)];
           prefetch_row(d_out, ahead);
-          __builtin_prefetch(node_rows + ahead * 24);
-          __builtin_prefetch(node_rows + ahead * 24 + 16);
-          if constexpr (requires { sc.prefetch_target(std::int64_t{}); }) sc.prefetch_target(ahead);
+          __builtin_prefetch(node_rows + ahead * kNodeRowFloats);
+          __builtin_prefetch(node_rows + ahead * kNodeRowFloats + 16);
+          if constexpr (!kDstInRows && requires { sc.prefetch_target(std::int64_t{}); }) sc.prefetch_target(ahead);
         }
         const std::int64_t i = out_targets[k];
-        const float* nr = node_rows + i * 24;
-        const v8f p = exp8_nonpositive(scores8_of(sc, i, j) - load8(nr)) * load8(nr + 8);
+        const float* nr = node_rows + i * kNodeRowFloats;
+        v8f score, slope;
+        if constexpr (kDstInRows) {
+          const v8f z = src_j + load8(nr + 24);
+          score = sc.scores8_of_sum(z);
+          slope = sc.slopes8_of_sum(z);
+        } else {
+          score = scores8_of(sc, i, j);
+          slope = sc.slopes8(i, j);
+        }
+        const v8f p = exp8_nonpositive(score - load8(nr)) * load8(nr + 8);
         const v8f de = hd.factors(out_edges[k]);
         const float* go = d_out.row_ptr(i);
         v8f gov[8], prod[8];
@@ -263,7 +288,7 @@ void backward_pass2_recompute_8x8(const Graph& g, const Scorer& sc, MatrixView<c
         float w[8];
         store8(w, p * de);
         for (int h = 0; h < 8; ++h) acc[h] = fma8(splat8(w[h]), gov[h], acc[h]);
-        src_acc += (p * (gd - load8(nr + 16))) * sc.slopes8(i, j);
+        src_acc += (p * (gd - load8(nr + 16))) * slope;
       }
       float* dv = d_values.row_ptr(j);
       for (int h = 0; h < 8; ++h) store8(dv + 8 * h, load8(dv + 8 * h) + acc[h]);
@@ -295,7 +320,7 @@ void fused_backward_8x8(const Graph& g, const Scorer& sc, MatrixView<const float
   // buffer of the whole model on a large graph: 1.1 GB at 17 M edges).
   const bool recompute = kHasSlopes8<Scorer> && inline_drop && num_edges * 64 > kBackwardRecordsMaxBytes;
   float* records = recompute ? nullptr : backward_edge_buffer<float>(0, num_edges * 16);  // [P*D | dL/ds]
-  float* node_rows = recompute ? backward_edge_buffer<float>(1, g.num_nodes() * 24) : nullptr;  // [max | 1/sum | c]
+  float* node_rows = recompute ? backward_edge_buffer<float>(1, g.num_nodes() * kNodeRowFloats) : nullptr;
 
   for_rows(in_offsets, [&](std::int64_t begin, std::int64_t end) {
     std::vector<v8f> p, d, gd;
@@ -333,10 +358,11 @@ void fused_backward_8x8(const Graph& g, const Scorer& sc, MatrixView<const float
         c += p[e] * gd[e];
       }
       if (recompute) {
-        float* nr = node_rows + i * 24;
+        float* nr = node_rows + i * kNodeRowFloats;
         store8(nr, m);
         store8(nr + 8, inv);
         store8(nr + 16, c);
+        if constexpr (kScores8OfSum<Scorer>) store8(nr + 24, load8(sc.dst.row_ptr(i)));
       }
       v8f dst_acc{};
       for (std::int64_t e = 0; e < deg; ++e) {
