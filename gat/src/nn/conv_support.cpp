@@ -74,6 +74,16 @@ void InputDropout<T>::backward(MatrixView<T> d) const {
   if (p_ > 0) dropout_backward(MatrixView<const T>(d), p_, key_, d);
 }
 
+namespace {
+// The calling thread's dropped-out block of BlockedInputDropout (inside its parallel loops,
+// num_threads() is 1, so the dropout and the product of a block run on that thread alone).
+template <class T>
+BasicMatrix<T>& thread_block() {
+  thread_local BasicMatrix<T> block;
+  return block;
+}
+}  // namespace
+
 template <class T>
 void BlockedInputDropout<T>::forward(MatrixView<const T> x, const BasicMatrix<T>& weight, float p, RandomKey key,
                                      BasicMatrix<T>& y) {
@@ -82,12 +92,18 @@ void BlockedInputDropout<T>::forward(MatrixView<const T> x, const BasicMatrix<T>
   p_ = p;
   key_ = key;
   y.resize_uninitialized(x.rows(), weight.rows());
-  for (std::int64_t r0 = 0; r0 < x.rows(); r0 += kBlockRows) {
-    const std::int64_t rows = std::min(kBlockRows, x.rows() - r0);
-    block_.resize_uninitialized(rows, x.cols());
-    dropout_forward_rows<T>(x.block_rows(r0, rows), p_, key_, r0, block_.view());
-    matmul_nt(MatrixView<const T>(block_.view()), weight.view(), y.view().block_rows(r0, rows));
-  }
+  // A block per thread at a time (one region, not two small ones per block that leave a thread
+  // waiting at each end); the product of a block is tiled as it would be on its own, so the same bits.
+  const std::int64_t blocks = (x.rows() + kBlockRows - 1) / kBlockRows;
+  parallel_for(blocks, 1, [&](std::int64_t begin, std::int64_t end) {
+    BasicMatrix<T>& block = thread_block<T>();
+    for (std::int64_t b = begin; b < end; ++b) {
+      const std::int64_t r0 = b * kBlockRows, rows = std::min(kBlockRows, x.rows() - r0);
+      block.resize_uninitialized(rows, x.cols());
+      dropout_forward_rows<T>(x.block_rows(r0, rows), p_, key_, r0, block.view());
+      matmul_nt(MatrixView<const T>(block.view()), weight.view(), y.view().block_rows(r0, rows));
+    }
+  });
 }
 
 template <class T>
@@ -103,7 +119,7 @@ void BlockedInputDropout<T>::backward(MatrixView<const T> x, const BasicMatrix<T
   const std::int64_t wr = weight.rows(), wc = weight.cols();
   partials_.resize(groups * wr, wc);  // zero: each group accumulates into its own
   parallel_for(groups, 1, [&](std::int64_t begin, std::int64_t end) {
-    thread_local BasicMatrix<T> block;  // this thread's dropped-out block (num_threads() is 1 in here)
+    BasicMatrix<T>& block = thread_block<T>();
     for (std::int64_t grp = begin; grp < end; ++grp) {
       const MatrixView<T> partial = partials_.view().block_rows(grp * wr, wr);
       for (std::int64_t b = grp * kBlocksPerGroup; b < std::min(blocks, (grp + 1) * kBlocksPerGroup); ++b) {

@@ -78,7 +78,6 @@ class BlockedInputDropout {
  private:
   float p_ = 0;
   RandomKey key_{};
-  BasicMatrix<T> block_;
   BasicMatrix<T> partials_;  // groups x (weight rows x cols), stacked
 };
 
