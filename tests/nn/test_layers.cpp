@@ -1,5 +1,10 @@
 #include <catch2/catch.hpp>
 
+#include <cstring>
+#include <limits>
+#include <vector>
+
+#include "gat/core/parallel.hpp"
 #include "gat/core/error.hpp"
 #include "gat/nn/activation.hpp"
 #include "gat/nn/dropout.hpp"
@@ -68,6 +73,38 @@ TEST_CASE("dropout: scaled survivors, same key same mask, identity in eval", "[n
   const MatrixD c = MatrixD::from_view(drop.forward(ctx, LayerInput<double>::of(x.view())).dense);
   CHECK(gat_test::normalized_error(c, x) == 0.0);
   REQUIRE_THROWS_WITH(Dropout<float>(1.0f), Catch::Contains("[0, 1)"));
+}
+
+TEST_CASE("dropout with a kept mask gives dropout_forward's and dropout_backward's bits", "[nn]") {
+  // Infinities and NaNs among the values: a dropped one is still exactly 0, a kept one passes.
+  Matrix x = gat_test::random_matrix<float>(300, 37, 5), d = gat_test::random_matrix<float>(300, 37, 6);
+  x(3, 4) = std::numeric_limits<float>::infinity();
+  x(7, 1) = std::numeric_limits<float>::quiet_NaN();
+  d(9, 9) = -std::numeric_limits<float>::infinity();
+  const RandomKey key{11, 12};
+  Matrix want(300, 37), want_d(300, 37);
+  dropout_forward<float>(x.view(), 0.6f, key, want.view());
+  dropout_backward<float>(d.view(), 0.6f, key, want_d.view());
+  auto same = [](const Matrix& a, const Matrix& b) {
+    return std::memcmp(a.data(), b.data(), sizeof(float) * static_cast<std::size_t>(a.size())) == 0;
+  };
+  for (const int threads : {1, 2}) {
+    set_num_threads(threads);
+    std::vector<std::uint8_t> keep;
+    Matrix got(300, 37), got_d(300, 37);
+    dropout_forward_keep<float>(x.view(), 0.6f, key, got.view(), keep);
+    dropout_backward_kept<float>(d.view(), 0.6f, keep, got_d.view());
+    CHECK(same(got, want));
+    CHECK(same(got_d, want_d));
+    std::int64_t kept = 0;
+    for (std::uint8_t k : keep) kept += k;
+    CHECK(kept > 300 * 37 * 3 / 10);
+    CHECK(kept < 300 * 37 * 5 / 10);
+    keep.pop_back();
+    REQUIRE_THROWS_WITH(dropout_backward_kept<float>(d.view(), 0.6f, keep, got_d.view()),
+                        Catch::Contains("kept mask has 11099 entries"));
+  }
+  set_num_threads(0);
 }
 
 TEST_CASE("dropout keeps sparse input sparse", "[nn]") {

@@ -13,11 +13,20 @@ namespace {
 // draws are exactly key.bernoulli(index, p) (BernoulliSampler's bits, hashed by for_each_bits24),
 // and the kept value is and-ed with an all-ones or all-zeros mask, so a dropped inf or NaN is
 // still 0. Not inlined, so that the one-thread path and the OpenMP region run the same code.
+// With kept non-null, the mask goes there too (1: kept).
 template <class T>
 [[gnu::noinline]] void mask_range(const BernoulliSampler& s, std::uint64_t first, const T* src,
-                                  T* dst, std::int64_t n, T scale) {  // src may be dst
+                                  T* dst, std::int64_t n, T scale, std::uint8_t* kept = nullptr) {  // src may be dst
   using U = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
   const std::uint32_t threshold = static_cast<std::uint32_t>(s.threshold);
+  if (kept) {
+    for_each_bits24(s.base, first, n, [&](std::int64_t c, std::uint32_t bits) {
+      kept[c] = static_cast<std::uint8_t>(bits >= threshold);
+      const U keep = static_cast<U>(0) - static_cast<U>(bits >= threshold);
+      dst[c] = std::bit_cast<T>(static_cast<U>(std::bit_cast<U>(src[c] * scale) & keep));
+    });
+    return;
+  }
   for_each_bits24(s.base, first, n, [&](std::int64_t c, std::uint32_t bits) {
     const U keep = static_cast<U>(0) - static_cast<U>(bits >= threshold);
     dst[c] = std::bit_cast<T>(static_cast<U>(std::bit_cast<U>(src[c] * scale) & keep));
@@ -25,14 +34,15 @@ template <class T>
 }
 
 template <class T>
-void apply_mask(MatrixView<const T> in, float p, RandomKey key, MatrixView<T> out, std::int64_t first_row = 0) {
+void apply_mask(MatrixView<const T> in, float p, RandomKey key, MatrixView<T> out, std::int64_t first_row = 0,
+                std::uint8_t* kept = nullptr) {
   const T scale = T(1) / (T(1) - static_cast<T>(p));
   const std::int64_t cols = in.cols();
   const BernoulliSampler sampler(key, p);
   parallel_for(in.rows(), 256, [&](std::int64_t begin, std::int64_t end) {
     for (std::int64_t r = begin; r < end; ++r)
       mask_range(sampler, static_cast<std::uint64_t>((first_row + r) * cols), in.row_ptr(r), out.row_ptr(r), cols,
-                 scale);
+                 scale, kept ? kept + r * cols : nullptr);
   });
 }
 
@@ -61,6 +71,38 @@ void dropout_forward_rows(MatrixView<const T> in, float p, RandomKey key, std::i
 template <class T>
 void dropout_backward(MatrixView<const T> d_out, float p, RandomKey key, MatrixView<T> d_in) {
   dropout_forward(d_out, p, key, d_in);
+}
+
+template <class T>
+void dropout_forward_keep(MatrixView<const T> in, float p, RandomKey key, MatrixView<T> out,
+                          std::vector<std::uint8_t>& keep) {
+  check_probability(p);
+  GAT_REQUIRE(in.rows() == out.rows() && in.cols() == out.cols(), "dropout: output is ", out.rows(), "x", out.cols(),
+              ", input is ", in.rows(), "x", in.cols());
+  keep.resize(static_cast<std::size_t>(in.rows() * in.cols()));
+  apply_mask(in, p, key, out, 0, keep.data());
+}
+
+template <class T>
+void dropout_backward_kept(MatrixView<const T> d_out, float p, std::span<const std::uint8_t> keep, MatrixView<T> d_in) {
+  check_probability(p);
+  GAT_REQUIRE(d_out.rows() == d_in.rows() && d_out.cols() == d_in.cols(), "dropout backward: input gradient is ",
+              d_in.rows(), "x", d_in.cols(), ", output gradient is ", d_out.rows(), "x", d_out.cols());
+  GAT_REQUIRE(static_cast<std::int64_t>(keep.size()) == d_out.rows() * d_out.cols(), "dropout backward: the kept mask has ",
+              keep.size(), " entries for a ", d_out.rows(), "x", d_out.cols(), " gradient");
+  using U = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
+  const T scale = T(1) / (T(1) - static_cast<T>(p));
+  const std::int64_t cols = d_out.cols();
+  parallel_for(d_out.rows(), 256, [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t r = begin; r < end; ++r) {
+      const T* src = d_out.row_ptr(r);
+      T* dst = d_in.row_ptr(r);
+      const std::uint8_t* k = keep.data() + r * cols;
+#pragma omp simd
+      for (std::int64_t c = 0; c < cols; ++c)
+        dst[c] = std::bit_cast<T>(static_cast<U>(std::bit_cast<U>(src[c] * scale) & (static_cast<U>(0) - static_cast<U>(k[c]))));
+    }
+  });
 }
 
 template <class T>
@@ -108,6 +150,13 @@ template void dropout_forward<float>(MatrixView<const float>, float, RandomKey, 
 template void dropout_forward<double>(MatrixView<const double>, float, RandomKey, MatrixView<double>);
 template void dropout_forward_rows<float>(MatrixView<const float>, float, RandomKey, std::int64_t, MatrixView<float>);
 template void dropout_forward_rows<double>(MatrixView<const double>, float, RandomKey, std::int64_t,
+                                           MatrixView<double>);
+template void dropout_forward_keep<float>(MatrixView<const float>, float, RandomKey, MatrixView<float>,
+                                         std::vector<std::uint8_t>&);
+template void dropout_forward_keep<double>(MatrixView<const double>, float, RandomKey, MatrixView<double>,
+                                          std::vector<std::uint8_t>&);
+template void dropout_backward_kept<float>(MatrixView<const float>, float, std::span<const std::uint8_t>, MatrixView<float>);
+template void dropout_backward_kept<double>(MatrixView<const double>, float, std::span<const std::uint8_t>,
                                            MatrixView<double>);
 template void dropout_backward<float>(MatrixView<const float>, float, RandomKey, MatrixView<float>);
 template void dropout_backward<double>(MatrixView<const double>, float, RandomKey, MatrixView<double>);

@@ -74,7 +74,7 @@ LayerInput<T> GATConv<T>::forward(const ForwardContext& ctx, const LayerInput<T>
   const BasicMatrix<T>* values = &h_;
   if (value_drop_p_ > 0) {
     values_.resize_uninitialized(h_.rows(), h_.cols());
-    dropout_forward<T>(h_.view(), value_drop_p_, value_key_, values_.view());
+    dropout_forward_keep<T>(h_.view(), value_drop_p_, value_key_, values_.view(), value_keep_);
     values = &values_;
   }
   heads_out_.resize_uninitialized(g.num_nodes(), h_.cols());
@@ -108,7 +108,7 @@ MatrixView<const T> GATConv<T>::backward(const ForwardContext&, MatrixView<const
   attention::gat_attention_backward<T>(g, src_score_.view(), dst_score_.view(), values.view(), heads,
                                        {options_.negative_slope}, attention_dropout_, state_, d_heads,
                                        d_src_.view(), d_dst_.view(), d_h_.view());
-  if (value_drop_p_ > 0) dropout_backward<T>(d_h_.view(), value_drop_p_, value_key_, d_h_.view());
+  if (value_drop_p_ > 0) dropout_backward_kept<T>(d_h_.view(), value_drop_p_, value_keep_, d_h_.view());
   attention::head_dot_backward<T>(h_.view(), att_src_->value.view(), heads, d_src_.view(), d_h_.view(),
                                   att_src_->grad.view());
   attention::head_dot_backward<T>(h_.view(), att_dst_->value.view(), heads, d_dst_.view(), d_h_.view(),

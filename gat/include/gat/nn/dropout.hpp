@@ -3,6 +3,10 @@
 // p and the survivors are scaled by 1/(1-p); in evaluation it is the identity. Masks come from the
 // counter-based generator, so they are regenerated in backward rather than stored and do not
 // depend on the thread count. Sparse input stays sparse: only stored values are dropped.
+#include <cstdint>
+#include <span>
+#include <vector>
+
 #include "gat/nn/layer.hpp"
 
 namespace gat::nn {
@@ -18,6 +22,15 @@ void dropout_forward_rows(MatrixView<const T> in, float p, RandomKey key, std::i
 // d_in = d_out masked and scaled the same way (may alias).
 template <class T>
 void dropout_backward(MatrixView<const T> d_out, float p, RandomKey key, MatrixView<T> d_in);
+// dropout_forward that also keeps its mask in `keep`, one byte per element (1: kept), row-major:
+// dropout_backward_kept then applies that mask instead of drawing the numbers again, with the
+// same bits as dropout_backward (for layers whose backward follows their forward, at the cost of
+// a byte per element).
+template <class T>
+void dropout_forward_keep(MatrixView<const T> in, float p, RandomKey key, MatrixView<T> out,
+                          std::vector<std::uint8_t>& keep);
+template <class T>
+void dropout_backward_kept(MatrixView<const T> d_out, float p, std::span<const std::uint8_t> keep, MatrixView<T> d_in);
 // Sparse: stored value k draws key.bernoulli(k); the sparsity pattern is kept.
 template <class T>
 void dropout_forward(const BasicCsrMatrix<T>& in, float p, RandomKey key, BasicCsrMatrix<T>& out);

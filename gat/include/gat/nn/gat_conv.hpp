@@ -12,7 +12,9 @@
 // Options and parameter names follow PyG's GATConv ("lin.weight" [heads*F, in], "att_src" and
 // "att_dst" [1, heads*F], "bias"), so configurations and checkpoints carry over; feature dropout
 // is DGL's feat_drop.
+#include <cstdint>
 #include <optional>
+#include <vector>
 
 #include "gat/attention/attention_weights.hpp"
 #include "gat/attention/graph_attention.hpp"
@@ -86,6 +88,7 @@ class GATConv : public Layer<T> {
   float value_drop_p_ = 0;
   RandomKey value_key_{};
   BasicMatrix<T> values_;  // dropped-out h_, when value dropout is on
+  std::vector<std::uint8_t> value_keep_;  // its mask, for backward (no second draw)
   BasicMatrix<T> h_, src_score_, dst_score_, heads_out_, out_;
   MatrixView<T> output_;  // heads_out_ (concat, bias added in place) or out_ (mean)
   BasicMatrix<T> residual_;  // x W_res^T in forward, its input gradient in backward
