@@ -59,19 +59,16 @@ struct ConcatEdgeScorer {
   void prefetch_source(std::int64_t j) const { __builtin_prefetch(src.row_ptr(j)); }
   void prefetch_target(std::int64_t i) const { __builtin_prefetch(dst.row_ptr(i)); }
   // Eight heads as vectors (float only; the 8-head kernels of fused_vector_kernels.hpp).
-  detail::v8f scores8(std::int64_t i, std::int64_t j) const {
-    const detail::v8f z = detail::load8(src.row_ptr(j)) + detail::load8(dst.row_ptr(i));
-    return detail::select8(z > 0, z, slope * z);
-  }
-  detail::v8f slopes8(std::int64_t i, std::int64_t j) const {
-    const detail::v8f z = detail::load8(src.row_ptr(j)) + detail::load8(dst.row_ptr(i));
-    return detail::select8(z > 0, detail::splat8(1.0f), detail::splat8(slope));
-  }
+  detail::v8f scores8(std::int64_t i, std::int64_t j) const { return scores8_of_sum(z8(i, j)); }
+  detail::v8f slopes8(std::int64_t i, std::int64_t j) const { return slopes8_of_sum(z8(i, j)); }
   // The same from z = src(j) + dst(i) given: the recomputing backward keeps dst(i) next to node
   // i's other rows (fused_vector_kernels.hpp), one cache line fewer per edge.
   detail::v8f scores8_of_sum(detail::v8f z) const { return detail::select8(z > 0, z, slope * z); }
   detail::v8f slopes8_of_sum(detail::v8f z) const {
     return detail::select8(z > 0, detail::splat8(1.0f), detail::splat8(slope));
+  }
+  detail::v8f z8(std::int64_t i, std::int64_t j) const {
+    return detail::load8(src.row_ptr(j)) + detail::load8(dst.row_ptr(i));
   }
   void grads(std::int64_t i, std::int64_t j, std::int64_t heads, const T* ds, T* out) const {
     const T* sj = src.row_ptr(j);

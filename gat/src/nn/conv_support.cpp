@@ -112,28 +112,22 @@ void BlockedInputDropout<T>::backward(MatrixView<const T> x, const BasicMatrix<T
   GAT_REQUIRE(dy.rows() == x.rows() && dy.cols() == weight.rows(), "projection backward: gradient is ", dy.rows(),
               "x", dy.cols(), ", expected ", x.rows(), "x", weight.rows());
   // One block's product (a weight-sized result from 4096-term sums) is too small for the threads
-  // to share, and one after another they leave all threads but one waiting: the threads take
-  // whole groups of blocks instead.
-  const std::int64_t blocks = (x.rows() + kBlockRows - 1) / kBlockRows;
-  const std::int64_t groups = (blocks + kBlocksPerGroup - 1) / kBlocksPerGroup;
+  // to share, and one after another they leave all threads but one waiting: the weight gradient
+  // is a sum over row blocks like any other (add_row_block_sums), each of its blocks the sum of
+  // the 4096-row products inside it.
+  static_assert(gat::detail::kRowBlock % kBlockRows == 0);
+  GAT_REQUIRE(weight_grad.rows() == weight.rows() && weight_grad.cols() == weight.cols(), "projection backward: weight "
+              "gradient is ", weight_grad.rows(), "x", weight_grad.cols(), ", the weight ", weight.rows(), "x", weight.cols());
   const std::int64_t wr = weight.rows(), wc = weight.cols();
-  partials_.resize(groups * wr, wc);  // zero: each group accumulates into its own
-  parallel_for(groups, 1, [&](std::int64_t begin, std::int64_t end) {
+  gat::detail::add_row_block_sums<T>(x.rows(), wr * wc, weight_grad.data(), [&](std::int64_t r0, std::int64_t r1, T* sums) {
     BasicMatrix<T>& block = thread_block<T>();
-    for (std::int64_t grp = begin; grp < end; ++grp) {
-      const MatrixView<T> partial = partials_.view().block_rows(grp * wr, wr);
-      for (std::int64_t b = grp * kBlocksPerGroup; b < std::min(blocks, (grp + 1) * kBlocksPerGroup); ++b) {
-        const std::int64_t r0 = b * kBlockRows, rows = std::min(kBlockRows, x.rows() - r0);
-        block.resize_uninitialized(rows, x.cols());
-        dropout_forward_rows<T>(x.block_rows(r0, rows), p_, key_, r0, block.view());
-        matmul_tn(dy.block_rows(r0, rows), MatrixView<const T>(block.view()), partial, Accumulate::yes);
-      }
+    for (std::int64_t b0 = r0; b0 < r1; b0 += kBlockRows) {
+      const std::int64_t rows = std::min(kBlockRows, r1 - b0);
+      block.resize_uninitialized(rows, x.cols());
+      dropout_forward_rows<T>(x.block_rows(b0, rows), p_, key_, b0, block.view());
+      matmul_tn(dy.block_rows(b0, rows), MatrixView<const T>(block.view()), MatrixView<T>(sums, wr, wc), Accumulate::yes);
     }
   });
-  MatrixView<T> wg = weight_grad.view();
-  for (std::int64_t grp = 0; grp < groups; ++grp)
-    for (std::int64_t i = 0; i < wr; ++i)
-      for (std::int64_t j = 0; j < wc; ++j) wg(i, j) += partials_(grp * wr + i, j);
   if (!dx) return;
   dx->resize_uninitialized(x.rows(), x.cols());
   matmul(dy, weight.view(), dx->view());

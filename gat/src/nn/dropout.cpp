@@ -13,24 +13,26 @@ namespace {
 // draws are exactly key.bernoulli(index, p) (BernoulliSampler's bits, hashed by for_each_bits24),
 // and the kept value is and-ed with an all-ones or all-zeros mask, so a dropped inf or NaN is
 // still 0. Not inlined, so that the one-thread path and the OpenMP region run the same code.
-// With kept non-null, the mask goes there too (1: kept).
-template <class T>
-[[gnu::noinline]] void mask_range(const BernoulliSampler& s, std::uint64_t first, const T* src,
-                                  T* dst, std::int64_t n, T scale, std::uint8_t* kept = nullptr) {  // src may be dst
+// With kRecord, the mask goes to kept too (1: kept).
+template <bool kRecord, class T>
+[[gnu::noinline]] void mask_range_impl(const BernoulliSampler& s, std::uint64_t first, const T* src, T* dst,
+                                       std::int64_t n, T scale, std::uint8_t* kept) {  // src may be dst
   using U = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
   const std::uint32_t threshold = static_cast<std::uint32_t>(s.threshold);
-  if (kept) {
-    for_each_bits24(s.base, first, n, [&](std::int64_t c, std::uint32_t bits) {
-      kept[c] = static_cast<std::uint8_t>(bits >= threshold);
-      const U keep = static_cast<U>(0) - static_cast<U>(bits >= threshold);
-      dst[c] = std::bit_cast<T>(static_cast<U>(std::bit_cast<U>(src[c] * scale) & keep));
-    });
-    return;
-  }
   for_each_bits24(s.base, first, n, [&](std::int64_t c, std::uint32_t bits) {
-    const U keep = static_cast<U>(0) - static_cast<U>(bits >= threshold);
+    const bool kept_here = bits >= threshold;
+    if constexpr (kRecord) kept[c] = static_cast<std::uint8_t>(kept_here);
+    const U keep = static_cast<U>(0) - static_cast<U>(kept_here);
     dst[c] = std::bit_cast<T>(static_cast<U>(std::bit_cast<U>(src[c] * scale) & keep));
   });
+}
+template <class T>
+void mask_range(const BernoulliSampler& s, std::uint64_t first, const T* src, T* dst, std::int64_t n, T scale,
+                std::uint8_t* kept = nullptr) {
+  if (kept)
+    mask_range_impl<true>(s, first, src, dst, n, scale, kept);
+  else
+    mask_range_impl<false>(s, first, src, dst, n, scale, kept);
 }
 
 template <class T>

@@ -62,9 +62,6 @@ template <class T>
 class BlockedInputDropout {
  public:
   static constexpr std::int64_t kBlockRows = 4096;
-  // Backward spreads groups of this many blocks over the threads, each group into a partial weight
-  // gradient, added in group order (the bits do not depend on the thread count).
-  static constexpr std::int64_t kBlocksPerGroup = 8;
   // Worth it (and used) for dense input of more than this many bytes with dropout on.
   static constexpr std::int64_t kMinBytes = std::int64_t{64} << 20;
   static bool applies(const LayerInput<T>& x, float p) {
@@ -78,7 +75,6 @@ class BlockedInputDropout {
  private:
   float p_ = 0;
   RandomKey key_{};
-  BasicMatrix<T> partials_;  // groups x (weight rows x cols), stacked
 };
 
 // x W^T where every head draws its own input-dropout mask, as the reference GAT implementation
