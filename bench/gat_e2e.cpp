@@ -82,8 +82,7 @@ nlohmann::json run_case(const std::string& name, gat::io::Dataset& data, int thr
   gat::set_num_threads(threads);
   const auto reorder_t0 = Clock::now();
   if (reorder != "none") {
-    const gat::Graph given = gat::Graph::from_edges(data.edges);
-    data = gat::io::permuted(data, reorder == "rcm" ? gat::reverse_cuthill_mckee_order(given) : gat::degree_order(given));
+    data = gat::io::permuted(data, gat::locality_order(gat::Graph::from_edges(data.edges), reorder));
   }
   const double reorder_s = std::chrono::duration<double>(Clock::now() - reorder_t0).count();
   const long setup_peak_kb = proc_status_kb("VmHWM"), setup_rss_kb = proc_status_kb("VmRSS");
@@ -210,7 +209,7 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
-  if (reorder != "none" && reorder != "degree" && reorder != "rcm") {
+  if (std::find(gat::kLocalityOrders.begin(), gat::kLocalityOrders.end(), reorder) == gat::kLocalityOrders.end()) {
     std::cerr << "gat_e2e: --reorder must be none, degree or rcm, got " << reorder << "\n" << usage;
     return 1;
   }

@@ -103,11 +103,9 @@ const GraphCase& graph_case(std::int64_t nodes) {
     slot = std::make_unique<GraphCase>();
     const bool large = nodes == g_large_nodes && nodes != 2708;
     slot->data = make_graph(nodes, large ? g_large_in_degree : 0);
-    if (large && g_large_reorder != "none") {
-      const gat::Graph given = gat::Graph::from_edges(slot->data.edges);
-      slot->data = gat::io::permuted(slot->data, g_large_reorder == "rcm" ? gat::reverse_cuthill_mckee_order(given)
-                                                                          : gat::degree_order(given));
-    }
+    const bool reordered = large && g_large_reorder != "none";
+    if (reordered)
+      slot->data = gat::io::permuted(slot->data, gat::locality_order(gat::Graph::from_edges(slot->data.edges), g_large_reorder));
     slot->data.features.normalize_rows();
     gat::GraphOptions go;
     go.self_loops = gat::SelfLoops::add;
@@ -130,7 +128,7 @@ const GraphCase& graph_case(std::int64_t nodes) {
     fill(slot->dst1, 7);
     fill(slot->d_out1, 8);
     std::printf("graph %lld nodes%s%s: %lld edges with self-loops (in-degree %.2f + 1)\n", static_cast<long long>(n),
-                large && g_large_reorder != "none" ? ", reordered " : "", large && g_large_reorder != "none" ? g_large_reorder.c_str() : "",
+                reordered ? ", reordered " : "", reordered ? g_large_reorder.c_str() : "",
                 static_cast<long long>(slot->graph.num_edges()),
                 static_cast<double>(slot->data.edges.source.size()) / static_cast<double>(n));
   }
@@ -352,7 +350,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "gat_bench_kernels: --large-nodes must be >= 3\n");
     return 1;
   }
-  if (g_large_reorder != "none" && g_large_reorder != "degree" && g_large_reorder != "rcm") {
+  if (std::find(gat::kLocalityOrders.begin(), gat::kLocalityOrders.end(), g_large_reorder) == gat::kLocalityOrders.end()) {
     std::fprintf(stderr, "gat_bench_kernels: --large-reorder must be none, degree or rcm, got %s\n", g_large_reorder.c_str());
     return 1;
   }

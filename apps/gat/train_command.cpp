@@ -82,9 +82,7 @@ int run_train(const TrainFlags& f) {
   if (f.reorder != "none") {
     // Neighbours get nearby ids, so the rows each node pulls are close in memory. The model's
     // parameters do not depend on node order: its checkpoint applies to the dataset as given.
-    const Permutation order =
-        f.reorder == "rcm" ? reverse_cuthill_mckee_order(data.graph) : degree_order(data.graph);
-    data.dataset = io::permuted(data.dataset, order);
+    data.dataset = io::permuted(data.dataset, locality_order(data.graph, f.reorder));
     data.graph = Graph::from_edges(data.dataset.edges);
   }
   const io::Dataset& ds = data.dataset;
@@ -228,7 +226,7 @@ Runner add_train_command(CLI::App& app) {
   cmd->add_option("--reorder", f->reorder,
                   "train on the nodes renumbered for locality: rcm (reverse Cuthill-McKee) or degree; the "
                   "checkpoint applies to the dataset as given (default none)")
-      ->check(CLI::IsMember({"none", "rcm", "degree"}));
+      ->check(CLI::IsMember(std::vector<std::string>(kLocalityOrders.begin(), kLocalityOrders.end())));
   cmd->add_option("--lr", f->lr, "learning rate")->check(positive_number());
   cmd->add_option("--weight-decay", f->weight_decay, "L2 regularisation")->check(non_negative_number());
   cmd->add_option("--hidden", f->hidden, "features per head in hidden layers (default 8)")->check(positive_number());

@@ -128,6 +128,18 @@ TEST_CASE("degree order puts high in-degree first and is stable", "[boost_graph]
   CHECK(std::vector<NodeId>(p.new_to_old().begin(), p.new_to_old().end()) == std::vector<NodeId>{1, 3, 0, 4, 2});
 }
 
+TEST_CASE("locality orders by name: none rcm and degree, anything else refused with its name", "[boost_graph][algorithms]") {
+  const std::vector<NodeId> src{1, 0, 2, 4, 0, 2, 4, 3};
+  const std::vector<NodeId> dst{0, 1, 1, 1, 3, 3, 3, 4};
+  const Graph g = Graph::from_edges(5, src, dst);
+  auto ids = [](const Permutation& p) { return std::vector<NodeId>(p.new_to_old().begin(), p.new_to_old().end()); };
+  CHECK(ids(locality_order(g, "none")) == std::vector<NodeId>{0, 1, 2, 3, 4});
+  CHECK(ids(locality_order(g, "degree")) == ids(degree_order(g)));
+  CHECK(ids(locality_order(g, "rcm")) == ids(reverse_cuthill_mckee_order(g)));
+  CHECK(kLocalityOrders.size() == 3);
+  REQUIRE_THROWS_WITH(locality_order(g, "metis"), Catch::Contains("unknown name 'metis'"));
+}
+
 TEST_CASE("bandwidth with a permutation of the wrong size is refused", "[boost_graph][algorithms]") {
   const Graph g = Graph::from_edges(3, std::vector<NodeId>{0}, std::vector<NodeId>{2});
   CHECK(bandwidth(g) == 2);

@@ -50,6 +50,13 @@ Permutation degree_order(const Graph& g) {
   return Permutation::from_new_order(std::move(new_to_old));
 }
 
+Permutation locality_order(const Graph& g, std::string_view name) {
+  if (name == "rcm") return reverse_cuthill_mckee_order(g);
+  if (name == "degree") return degree_order(g);
+  GAT_REQUIRE(name == "none", "locality order: unknown name '", name, "' (expected none, rcm or degree)");
+  return Permutation::identity(g.num_nodes());
+}
+
 // Not boost::bandwidth: it subtracts ids as int, which overflows for ids near 2^31.
 std::int64_t bandwidth(const Graph& g) {
   std::int64_t b = 0;

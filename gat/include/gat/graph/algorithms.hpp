@@ -2,7 +2,9 @@
 // Whole-graph algorithms gat needs for locality and diagnostics. The graph searches are
 // Boost.Graph's, running on the store itself (gat/graph/boost_graph.hpp), or on a symmetrised
 // copy where the algorithm needs an undirected graph.
+#include <array>
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
 #include "gat/graph/graph.hpp"
@@ -21,6 +23,12 @@ Permutation reverse_cuthill_mckee_order(const Graph& g);
 // Nodes sorted by in-degree, largest first; equal degrees keep their id order. Puts the rows that
 // are read most often together.
 Permutation degree_order(const Graph& g);
+
+// The locality orders by name, for command lines and benchmarks: "none" (the identity), "rcm"
+// (reverse_cuthill_mckee_order) and "degree" (degree_order). locality_order throws for any other
+// name, naming it and these.
+inline constexpr std::array<std::string_view, 3> kLocalityOrders = {"none", "rcm", "degree"};
+Permutation locality_order(const Graph& g, std::string_view name);
 
 // max |source - target| over the edges (0 without edges): how far from the diagonal the
 // adjacency matrix reaches.
