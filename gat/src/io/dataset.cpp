@@ -79,35 +79,6 @@ void validate(const Dataset& d, const std::string& source) {
 
 namespace {
 
-template <class T>
-BasicCsrMatrix<T> permute_rows(const BasicCsrMatrix<T>& m, const Permutation& p) {
-  BasicCsrMatrix<T> out;
-  out.rows = m.rows;
-  out.cols = m.cols;
-  out.offsets.reserve(static_cast<std::size_t>(m.rows + 1));
-  out.columns.reserve(m.columns.size());
-  out.values.reserve(m.values.size());
-  for (std::int64_t k = 0; k < m.rows; ++k) {
-    const NodeId old = p.old_id(static_cast<NodeId>(k));
-    for (std::int64_t e = m.offsets[old]; e < m.offsets[old + 1]; ++e) {
-      out.columns.push_back(m.columns[e]);
-      out.values.push_back(m.values[e]);
-    }
-    out.offsets.push_back(static_cast<std::int64_t>(out.columns.size()));
-  }
-  return out;
-}
-
-template <class T>
-BasicMatrix<T> permute_rows(const BasicMatrix<T>& m, const Permutation& p) {
-  BasicMatrix<T> out(m.rows(), m.cols());
-  for (std::int64_t k = 0; k < m.rows(); ++k) {
-    const T* src = m.row_ptr(p.old_id(static_cast<NodeId>(k)));
-    std::copy(src, src + m.cols(), out.row_ptr(k));
-  }
-  return out;
-}
-
 std::vector<NodeId> renamed_sorted(const std::vector<NodeId>& nodes, const Permutation& p) {
   std::vector<NodeId> out;
   out.reserve(nodes.size());
@@ -132,10 +103,7 @@ Dataset permuted(const Dataset& d, const Permutation& p) {
     out.edges.source.push_back(p.new_id(d.edges.source[e]));
     out.edges.target.push_back(p.new_id(d.edges.target[e]));
   }
-  if (d.features.is_sparse())
-    out.features = Features(permute_rows(d.features.sparse(), p));
-  else
-    out.features = Features(permute_rows(d.features.dense(), p));
+  out.features = d.features.rows_of(p.new_to_old());
   out.labels.resize(d.labels.size());
   for (std::size_t v = 0; v < d.labels.size(); ++v) out.labels[p.new_id(static_cast<NodeId>(v))] = d.labels[v];
   out.train = renamed_sorted(d.train, p);

@@ -1,5 +1,6 @@
 #include "gat/tensor/features.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace gat {
@@ -59,6 +60,33 @@ void BasicFeatures<T>::check_finite(const char* what) const {
         GAT_REQUIRE(std::isfinite(d(r, c)), what, ": row ", r, ", column ", c, " is ", d(r, c),
                     "; features must be finite");
   }
+}
+
+template <class T>
+BasicFeatures<T> BasicFeatures<T>::rows_of(std::span<const std::int32_t> rows) const {
+  const std::int64_t n = this->rows();
+  for (std::size_t k = 0; k < rows.size(); ++k)
+    GAT_REQUIRE(rows[k] >= 0 && rows[k] < n, "features: row index ", k, " is ", rows[k], ", outside the ", n,
+                " rows");
+  if (is_sparse()) {
+    const auto& m = sparse();
+    BasicCsrMatrix<T> out;
+    out.rows = static_cast<std::int64_t>(rows.size());
+    out.cols = m.cols;
+    out.offsets.reserve(rows.size() + 1);
+    for (const std::int32_t r : rows) {
+      out.columns.insert(out.columns.end(), m.columns.begin() + m.offsets[r], m.columns.begin() + m.offsets[r + 1]);
+      out.values.insert(out.values.end(), m.values.begin() + m.offsets[r], m.values.begin() + m.offsets[r + 1]);
+      out.offsets.push_back(static_cast<std::int64_t>(out.columns.size()));
+    }
+    return BasicFeatures(std::move(out));
+  }
+  const auto& m = dense();
+  BasicMatrix<T> out;
+  out.resize_uninitialized(static_cast<std::int64_t>(rows.size()), m.cols());
+  for (std::size_t k = 0; k < rows.size(); ++k)
+    std::copy(m.row_ptr(rows[k]), m.row_ptr(rows[k]) + m.cols(), out.row_ptr(static_cast<std::int64_t>(k)));
+  return BasicFeatures(std::move(out));
 }
 
 template class BasicFeatures<float>;

@@ -55,6 +55,47 @@ void restore(nn::GatModel<float>& model, const std::vector<Matrix>& values) {
   for (std::size_t i = 0; i < params.size(); ++i) params[i].parameter->value.assign(values[i].view());
 }
 
+// The nodes one pass computes on: the whole graph, or the receptive field of its split, with the
+// field's features and the labels of its targets in the field's order.
+class SplitPass {
+ public:
+  SplitPass(const NodeClassificationTask& task, std::span<const NodeId> split, std::int64_t layers, bool use_field)
+      : graph_(task.graph), input_(nn::LayerInput<float>::of(*task.features)), labels_(task.labels), rows_(split) {
+    if (!use_field) return;
+    field_ = ReceptiveField(*task.graph, split, layers);
+    features_ = task.features->rows_of(field_.nodes());
+    input_ = nn::LayerInput<float>::of(features_);
+    local_labels_.resize(split.size());
+    local_rows_.resize(split.size());
+    for (std::size_t k = 0; k < split.size(); ++k) {
+      local_labels_[k] = task.labels[static_cast<std::size_t>(split[k])];
+      local_rows_[k] = static_cast<NodeId>(k);
+    }
+    labels_ = local_labels_;
+    rows_ = local_rows_;
+  }
+  SplitPass(const SplitPass&) = delete;
+  SplitPass& operator=(const SplitPass&) = delete;
+
+  nn::ForwardContext context(RandomKey key) const {
+    return {graph_, key, field_.num_layers() > 0 ? &field_ : nullptr};
+  }
+  const nn::LayerInput<float>& input() const { return input_; }
+  // Labels and rows of the split's nodes in the logits this pass gives.
+  std::span<const std::int32_t> labels() const { return labels_; }
+  std::span<const NodeId> rows() const { return rows_; }
+
+ private:
+  const Graph* graph_;
+  ReceptiveField field_;
+  Features features_;
+  nn::LayerInput<float> input_;
+  std::vector<std::int32_t> local_labels_;
+  std::vector<NodeId> local_rows_;
+  std::span<const std::int32_t> labels_;
+  std::span<const NodeId> rows_;
+};
+
 }  // namespace
 
 Matrix predict_logits(nn::GatModel<float>& model, const Graph& graph, const Features& features) {
@@ -67,7 +108,9 @@ TrainResult train_node_classifier(nn::GatModel<float>& model, const NodeClassifi
                                   const TrainOptions& options) {
   validate(model, task);
   auto optimizer = make_optimizer(model, options);
-  const auto input = nn::LayerInput<float>::of(*task.features);
+  const auto layers = static_cast<std::int64_t>(model.num_attention_layers());
+  const SplitPass step(task, task.train, layers, options.receptive_field);
+  const SplitPass evaluation(task, task.valid, layers, options.receptive_field);
   Matrix d_logits;
 
   TrainResult result;
@@ -83,23 +126,23 @@ TrainResult train_node_classifier(nn::GatModel<float>& model, const NodeClassifi
     rec.epoch = epoch;
 
     model.train();
-    const nn::ForwardContext ctx{task.graph, RandomKey{options.seed, static_cast<std::uint64_t>(epoch)}};
-    const auto logits = model.forward(ctx, input).dense;
-    rec.train_loss = softmax_cross_entropy(logits, task.labels, task.train, &d_logits);
+    const nn::ForwardContext ctx = step.context(RandomKey{options.seed, static_cast<std::uint64_t>(epoch)});
+    const auto logits = model.forward(ctx, step.input()).dense;
+    rec.train_loss = softmax_cross_entropy(logits, step.labels(), step.rows(), &d_logits);
     // A non-finite loss makes every later step NaN: stop with the cause instead of training on.
     GAT_REQUIRE(std::isfinite(rec.train_loss), "training diverged: the training loss is ", rec.train_loss,
                 " at epoch ", epoch, "; lower the learning rate (lr = ", options.lr,
                 ") or check the features for huge or non-finite values");
-    rec.train_accuracy = accuracy(logits, task.labels, task.train);
+    rec.train_accuracy = accuracy(logits, step.labels(), step.rows());
     optimizer->zero_grad();
     model.backward(ctx, d_logits.view(), false);
     optimizer->step();
 
     model.eval();
-    const nn::ForwardContext eval_ctx{task.graph, {}};
-    const auto eval_logits = model.forward(eval_ctx, input).dense;
-    rec.val_loss = softmax_cross_entropy<float>(eval_logits, task.labels, task.valid);
-    rec.val_accuracy = accuracy(eval_logits, task.labels, task.valid);
+    const nn::ForwardContext eval_ctx = evaluation.context({});
+    const auto eval_logits = model.forward(eval_ctx, evaluation.input()).dense;
+    rec.val_loss = softmax_cross_entropy<float>(eval_logits, evaluation.labels(), evaluation.rows());
+    rec.val_accuracy = accuracy(eval_logits, evaluation.labels(), evaluation.rows());
     rec.seconds = std::chrono::duration<double>(Clock::now() - epoch_start).count();
     result.epochs = epoch;
     if (options.on_epoch) options.on_epoch(rec);

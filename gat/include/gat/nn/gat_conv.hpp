@@ -55,6 +55,7 @@ class GATConv : public Layer<T> {
 
   LayerInput<T> forward(const ForwardContext& ctx, const LayerInput<T>& x) override;
   MatrixView<const T> backward(const ForwardContext& ctx, MatrixView<const T> d_out, bool want_input_grad) override;
+  bool aggregates_over_graph() const noexcept override { return true; }
 
   // The attention weights of the last forward pass (ask with keep_attention_weights(true) first).
   void keep_attention_weights(bool on) noexcept { keep_weights_ = on; }

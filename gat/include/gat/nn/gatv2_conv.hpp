@@ -31,6 +31,7 @@ class GATv2Conv : public Layer<T> {
 
   LayerInput<T> forward(const ForwardContext& ctx, const LayerInput<T>& x) override;
   MatrixView<const T> backward(const ForwardContext& ctx, MatrixView<const T> d_out, bool want_input_grad) override;
+  bool aggregates_over_graph() const noexcept override { return true; }
 
   void keep_attention_weights(bool on) noexcept { keep_weights_ = on; }
   AttentionWeights<T> attention_weights() const;

@@ -7,6 +7,7 @@
 
 #include "gat/core/random.hpp"
 #include "gat/graph/graph.hpp"
+#include "gat/graph/receptive_field.hpp"
 #include "gat/module/module.hpp"
 #include "gat/tensor/features.hpp"
 
@@ -33,6 +34,12 @@ struct ForwardContext {
   const Graph* graph = nullptr;
   // The randomness of this step (dropout masks); layers derive their own streams from it.
   RandomKey key{};
+  // When set, a model computes only what its outputs at the field's targets depend on: the
+  // input has field->rows(0) rows (field->nodes()' features, in that order), graph layer l runs
+  // on field->layer_graph(l) instead of `graph`, and the output has one row per target. The
+  // targets' outputs and all gradients of a loss on them are those of the whole graph (up to
+  // rounding); dropout draws by local row, so its masks differ from a whole-graph pass's.
+  const ReceptiveField* field = nullptr;
 };
 
 template <class T>
@@ -45,6 +52,9 @@ class Layer : public Module<T> {
 
   // Which random stream of the step's key this layer draws from; containers number their layers.
   void set_random_stream(std::uint64_t stream) noexcept { stream_ = stream; }
+  // Whether the output at a node reads the input at its neighbours (a graph layer: GATConv),
+  // rather than at the node alone (activations, dropout, linear maps) or at no node in particular.
+  virtual bool aggregates_over_graph() const noexcept { return false; }
 
  protected:
   RandomKey layer_key(const ForwardContext& ctx) const noexcept { return ctx.key.child(stream_); }

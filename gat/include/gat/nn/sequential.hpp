@@ -23,11 +23,15 @@ class Sequential : public Layer<T> {
 
   LayerInput<T> forward(const ForwardContext& ctx, const LayerInput<T>& x) override;
   MatrixView<const T> backward(const ForwardContext& ctx, MatrixView<const T> d_out, bool want_input_grad) override;
+  // With a receptive field in the context (ForwardContext::field), graph layer l of this chain
+  // runs on the field's layer graph l and its output is cut to the rows the next layers need.
+  bool aggregates_over_graph() const noexcept override;
 
  private:
   void add_layer(std::unique_ptr<Layer<T>> layer, std::string name);
   std::vector<std::unique_ptr<Layer<T>>> layers_;
   std::vector<bool> input_is_sparse_;
+  std::vector<BasicMatrix<T>> field_grads_;  // per graph layer: its output gradient, zero past the rows kept
 };
 
 }  // namespace gat::nn

@@ -1,6 +1,8 @@
 #pragma once
 // Node features that keep their sparsity: bag-of-words come as CSR, dense features as dense.
 // Layers accept either without densifying.
+#include <cstdint>
+#include <span>
 #include <variant>
 
 #include "gat/tensor/csr_matrix.hpp"
@@ -37,6 +39,9 @@ class BasicFeatures {
   void normalize_rows();
   // Throws InvalidArgument naming the first NaN or infinite value.
   void check_finite(const char* what) const;
+  // Row rows[k] of these features as row k: a reordering or a subset of the nodes, in the same
+  // storage. Throws InvalidArgument naming the first row index out of range.
+  BasicFeatures rows_of(std::span<const std::int32_t> rows) const;
 
  private:
   std::variant<BasicMatrix<T>, BasicCsrMatrix<T>> data_;
