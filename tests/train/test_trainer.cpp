@@ -70,6 +70,40 @@ TEST_CASE("a short training run is bitwise identical with 1 and 2 threads", "[tr
   CHECK(accuracy[0] == accuracy[1]);
 }
 
+TEST_CASE("training on receptive fields follows training on the whole graph when nothing is dropped", "[train][field]") {
+  // Without dropout both compute the same losses and gradients, so they follow the same path up
+  // to rounding; with dropout (the default) they draw different masks.
+  Prepared p = synthetic(2708);
+  auto mo = model_options(p.data);
+  mo.feature_dropout = 0;
+  mo.attention_dropout = 0;
+  std::vector<train::EpochRecord> epochs[2];
+  std::vector<float> params[2];
+  for (bool field : {false, true}) {
+    nn::GatModel<float> model(mo);
+    train::TrainOptions o;
+    o.max_epochs = 30;
+    o.patience = 0;
+    o.receptive_field = field;
+    o.on_epoch = [&](const train::EpochRecord& e) { epochs[field].push_back(e); };
+    const train::NodeClassificationTask task{&p.graph, &p.data.features, p.data.labels, p.data.train, p.data.valid,
+                                             p.data.test};
+    train::train_node_classifier(model, task, o);
+    params[field] = all_parameters(model);
+  }
+  REQUIRE(epochs[0].size() == 30);
+  REQUIRE(epochs[1].size() == 30);
+  CHECK(epochs[0].back().train_loss < 0.9 * epochs[0].front().train_loss);  // it does learn
+  for (std::size_t e = 0; e < 30; ++e) {
+    INFO("epoch " << e + 1);
+    CHECK(epochs[1][e].train_loss == Approx(epochs[0][e].train_loss).epsilon(1e-4));
+    CHECK(epochs[1][e].val_loss == Approx(epochs[0][e].val_loss).epsilon(1e-4));
+    CHECK(epochs[1][e].train_accuracy == epochs[0][e].train_accuracy);
+  }
+  REQUIRE(params[0].size() == params[1].size());
+  for (std::size_t i = 0; i < params[0].size(); ++i) REQUIRE(params[1][i] == Approx(params[0][i]).margin(1e-4));
+}
+
 TEST_CASE("the same seed gives the same model, another seed another", "[train][determinism]") {
   Prepared p = synthetic(600);
   nn::GatModel<float> a(model_options(p.data)), b(model_options(p.data));
