@@ -38,6 +38,7 @@ struct TrainFlags {
   std::string layer = "gat", optimizer = "adam", activation = "elu";
   std::string model_selection;  // empty: the preset's
   std::string reorder = "none";  // none, rcm or degree: train on a locality order of the nodes
+  bool whole_graph = false;      // every pass over the whole graph, not the splits' receptive fields
 };
 
 train::ModelSelection model_selection_from_string(const std::string& s) {
@@ -109,6 +110,7 @@ int run_train(const TrainFlags& f) {
   if (!f.model_selection.empty()) train_options.selection = model_selection_from_string(f.model_selection);
   override_if(f.lr, train_options.lr);
   override_if(f.weight_decay, train_options.weight_decay);
+  train_options.receptive_field = !f.whole_graph;
   train_options.optimizer = f.optimizer == "adamw" ? train::OptimizerKind::adamw
                             : f.optimizer == "sgd" ? train::OptimizerKind::sgd
                                                    : train::OptimizerKind::adam;
@@ -177,6 +179,7 @@ int run_train(const TrainFlags& f) {
                          {"weight_decay", train_options.weight_decay},
                          {"patience", train_options.patience},
                          {"reorder", f.reorder},
+                         {"receptive_field", !f.whole_graph},
                          {"model_selection", to_string(train_options.selection)},
                          {"max_epochs", train_options.max_epochs}};
   summary["model"].erase("seed");
@@ -227,6 +230,9 @@ Runner add_train_command(CLI::App& app) {
                   "train on the nodes renumbered for locality: rcm (reverse Cuthill-McKee) or degree; the "
                   "checkpoint applies to the dataset as given (default none)")
       ->check(CLI::IsMember(std::vector<std::string>(kLocalityOrders.begin(), kLocalityOrders.end())));
+  cmd->add_flag("--whole-graph", f->whole_graph,
+               "every step and evaluation over the whole graph, not only over the receptive fields of the "
+               "training and validation nodes (the same model and gradients, other dropout draws; slower)");
   cmd->add_option("--lr", f->lr, "learning rate")->check(positive_number());
   cmd->add_option("--weight-decay", f->weight_decay, "L2 regularisation")->check(non_negative_number());
   cmd->add_option("--hidden", f->hidden, "features per head in hidden layers (default 8)")->check(positive_number());

@@ -20,6 +20,7 @@ void snippet_training();
 void snippet_attention();
 void snippet_checkpoints();
 void snippet_paper_runs();
+void snippet_receptive_field();
 
 namespace {
 
@@ -113,4 +114,5 @@ TEST_CASE("the snippets run", "[docs]") {
   CHECK_NOTHROW(snippet_attention());
   CHECK_NOTHROW(snippet_checkpoints());
   CHECK_NOTHROW(snippet_paper_runs());
+  CHECK_NOTHROW(snippet_receptive_field());
 }

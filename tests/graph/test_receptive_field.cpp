@@ -30,7 +30,7 @@ std::multiset<std::pair<NodeId, std::int64_t>> row_in(const Graph& g, NodeId v) 
 
 }  // namespace
 
-TEST_CASE("a receptive field holds the targets then their rings of in-neighbours, one per layer", "[graph]") {
+TEST_CASE("a receptive field holds the targets then their rings of in-neighbours one per layer", "[graph]") {
   // 0 <- 1 <- 2 <- 3 <- 4, 5 -> 0, 6 -> 6 (a loop), 7 alone; targets 0 and 6
   const std::vector<NodeId> src{1, 2, 3, 4, 5, 6}, dst{0, 1, 2, 3, 0, 6};
   const Graph g = Graph::from_edges(8, src, dst);
@@ -94,7 +94,7 @@ TEST_CASE("a receptive field on a random graph keeps every in-edge of the rows e
   }
 }
 
-TEST_CASE("a receptive field refuses no targets, unknown or repeated targets and no layers", "[graph]") {
+TEST_CASE("a receptive field refuses no targets or unknown or repeated targets or no layers", "[graph]") {
   const std::vector<NodeId> src{0, 1}, dst{1, 2};
   const Graph g = Graph::from_edges(3, src, dst);
   const std::vector<NodeId> none, outside{0, 3}, twice{2, 1, 2}, fine{2};

@@ -3,7 +3,7 @@
 // listed before it:
 //   core       errors, threads, the counter-based random generator
 //   tensor     dense and sparse matrices, products (oneDNN), node features
-//   graph      the sparse graph store, permutations, Boost.Graph interop and algorithms
+//   graph      the sparse graph store, permutations, receptive fields, Boost.Graph interop and algorithms
 //   module     parameters and the module tree
 //   attention  attention primitives, dense and on graphs, forward and backward
 //   nn         layers: GATConv, GATv2Conv, Linear, activations, dropout, the GAT model
@@ -24,6 +24,7 @@
 #include "gat/graph/boost_graph.hpp"
 #include "gat/graph/graph.hpp"
 #include "gat/graph/permutation.hpp"
+#include "gat/graph/receptive_field.hpp"
 
 #include "gat/module/module.hpp"
 #include "gat/module/parameter.hpp"
