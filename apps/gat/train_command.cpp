@@ -157,7 +157,8 @@ int run_train(const TrainFlags& f) {
                     {"val_loss", result.val_loss},
                     {"epochs", result.epochs},
                     {"best_epoch", result.best_epoch},
-                    {"train_seconds", result.train_seconds}});
+                    {"train_seconds", result.train_seconds},
+                    {"step_nodes", result.step_nodes}});
     if (!f.json)
       std::cout << "run " << run.run << " seed " << run.seed << ": test accuracy " << std::fixed
                 << std::setprecision(4) << result.test_accuracy << "  val accuracy " << result.val_accuracy

@@ -88,7 +88,11 @@ TEST_CASE("training on receptive fields follows training on the whole graph when
     o.on_epoch = [&](const train::EpochRecord& e) { epochs[field].push_back(e); };
     const train::NodeClassificationTask task{&p.graph, &p.data.features, p.data.labels, p.data.train, p.data.valid,
                                              p.data.test};
-    train::train_node_classifier(model, task, o);
+    const train::TrainResult result = train::train_node_classifier(model, task, o);
+    if (field)
+      CHECK(result.step_nodes < p.graph.num_nodes());  // the step read only its field
+    else
+      CHECK(result.step_nodes == p.graph.num_nodes());
     params[field] = all_parameters(model);
   }
   REQUIRE(epochs[0].size() == 30);
@@ -102,6 +106,37 @@ TEST_CASE("training on receptive fields follows training on the whole graph when
   }
   REQUIRE(params[0].size() == params[1].size());
   for (std::size_t i = 0; i < params[0].size(); ++i) REQUIRE(params[1][i] == Approx(params[0][i]).margin(1e-4));
+}
+
+TEST_CASE("a receptive field covering most of the graph is not used", "[train][field]") {
+  // A clique of 60 nodes and, apart from it, a path of 12: the field of 50 clique nodes is 60 of
+  // the 72 nodes but 91% of the edge visits, so training runs on the whole graph; the path's field
+  // is small.
+  std::vector<NodeId> src, dst;
+  for (NodeId u = 0; u < 60; ++u)
+    for (NodeId v = 0; v < 60; ++v)
+      if (u != v) src.push_back(u), dst.push_back(v);
+  for (NodeId v = 60; v + 1 < 72; ++v) src.push_back(v), dst.push_back(v + 1), src.push_back(v + 1), dst.push_back(v);
+  const Graph graph = Graph::from_edges(72, src, dst);
+  Matrix x(72, 4);
+  std::vector<std::int32_t> labels(72);
+  for (std::int64_t v = 0; v < 72; ++v) {
+    labels[static_cast<std::size_t>(v)] = static_cast<std::int32_t>(v % 2);
+    for (std::int64_t c = 0; c < 4; ++c) x(v, c) = static_cast<float>((v * 7 + c * 3) % 5);
+  }
+  const Features features(x);
+  std::vector<NodeId> clique;
+  for (NodeId v = 0; v < 50; ++v) clique.push_back(v);
+  const std::vector<NodeId> path{70, 71}, valid{50, 51, 52}, test{56, 57};
+  nn::GatModelOptions mo;
+  mo.in_features = 4;
+  mo.num_classes = 2;
+  train::TrainOptions o;
+  o.max_epochs = 2;
+  o.patience = 0;
+  nn::GatModel<float> a(mo), b(mo);
+  CHECK(train::train_node_classifier(a, {&graph, &features, labels, clique, valid, test}, o).step_nodes == 72);
+  CHECK(train::train_node_classifier(b, {&graph, &features, labels, path, valid, test}, o).step_nodes == 4);
 }
 
 TEST_CASE("the same seed gives the same model, another seed another", "[train][determinism]") {

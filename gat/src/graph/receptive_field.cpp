@@ -11,8 +11,10 @@ namespace {
 
 constexpr NodeId kOutside = -1;
 
-// local[v] for the nodes within `hops` of the targets, kOutside elsewhere; ring ends in ends
-// (ends[h]: the number of nodes within h hops).
+// The nodes within `hops` of the targets (along incoming edges), the targets first, then ring by
+// ring, each ring in ascending id: a ring is gathered whole before it is numbered, so the order
+// does not depend on the order of the rows. local[v] becomes v's position (it holds the targets'
+// on entry and kOutside for the rest); ends[h] is the number of nodes within h hops.
 std::vector<NodeId> rings(const Graph& g, std::span<const NodeId> targets, std::int64_t hops,
                           std::vector<NodeId>& local, std::vector<std::int64_t>& ends) {
   std::vector<NodeId> order(targets.begin(), targets.end());

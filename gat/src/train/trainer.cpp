@@ -1,5 +1,6 @@
 #include "gat/train/trainer.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -55,6 +56,16 @@ void restore(nn::GatModel<float>& model, const std::vector<Matrix>& values) {
   for (std::size_t i = 0; i < params.size(); ++i) params[i].parameter->value.assign(values[i].view());
 }
 
+// Past this share of the whole graph's edge visits a field saves little, and its features
+// would be a copy of most of the graph's.
+constexpr double kMaxFieldEdgeShare = 0.75;
+
+double edge_share(const ReceptiveField& field, const Graph& g) {
+  double edges = 0;
+  for (std::int64_t l = 0; l < field.num_layers(); ++l) edges += static_cast<double>(field.layer_graph(l).num_edges());
+  return edges / (static_cast<double>(field.num_layers()) * static_cast<double>(std::max<std::int64_t>(1, g.num_edges())));
+}
+
 // The nodes one pass computes on: the whole graph, or the receptive field of its split, with the
 // field's features and the labels of its targets in the field's order.
 class SplitPass {
@@ -62,7 +73,9 @@ class SplitPass {
   SplitPass(const NodeClassificationTask& task, std::span<const NodeId> split, std::int64_t layers, bool use_field)
       : graph_(task.graph), input_(nn::LayerInput<float>::of(*task.features)), labels_(task.labels), rows_(split) {
     if (!use_field) return;
-    field_ = ReceptiveField(*task.graph, split, layers);
+    ReceptiveField field(*task.graph, split, layers);
+    if (edge_share(field, *task.graph) > kMaxFieldEdgeShare) return;
+    field_ = std::move(field);
     features_ = task.features->rows_of(field_.nodes());
     input_ = nn::LayerInput<float>::of(features_);
     local_labels_.resize(split.size());
@@ -81,6 +94,7 @@ class SplitPass {
     return {graph_, key, field_.num_layers() > 0 ? &field_ : nullptr};
   }
   const nn::LayerInput<float>& input() const { return input_; }
+  std::int64_t nodes() const { return field_.num_layers() > 0 ? field_.rows(0) : graph_->num_nodes(); }
   // Labels and rows of the split's nodes in the logits this pass gives.
   std::span<const std::int32_t> labels() const { return labels_; }
   std::span<const NodeId> rows() const { return rows_; }
@@ -176,6 +190,7 @@ TrainResult train_node_classifier(nn::GatModel<float>& model, const NodeClassifi
   }
   if (options.patience > 0) restore(model, kept);
   result.train_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  result.step_nodes = step.nodes();
 
   const Matrix logits = predict_logits(model, *task.graph, *task.features);
   if (!task.test.empty()) {

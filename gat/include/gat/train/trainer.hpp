@@ -57,7 +57,8 @@ struct TrainOptions {
   // Cora's 140 training nodes reads 1,664 of its 2,708 nodes and a third of its edges. Dropout
   // draws by position in the field, so the masks, and with them the numbers of a seed, differ
   // from whole-graph passes'. false: every pass covers the whole graph (as PyG's and DGL's GAT
-  // examples do).
+  // examples do). A field with more than 3/4 of the whole graph's edges is not used: it would
+  // save little and copy most of the features.
   bool receptive_field = true;
   std::function<void(const EpochRecord&)> on_epoch;  // progress, logs
 };
@@ -68,6 +69,8 @@ struct TrainResult {
   double val_accuracy = 0, val_loss = 0;
   double test_accuracy = 0, test_loss = 0;
   double train_seconds = 0;
+  // Nodes whose features a training step read: its receptive field's, or all of the graph's.
+  std::int64_t step_nodes = 0;
 };
 
 // Throws InvalidArgument when the task is inconsistent (sizes, empty splits, labels out of range).
