@@ -186,6 +186,31 @@ TEST_CASE("inconsistent tasks are refused", "[train]") {
   const train::NodeClassificationTask bad{&p.graph, &p.data.features, bad_labels, p.data.train, p.data.valid,
                                           p.data.test};
   REQUIRE_THROWS_WITH(train::train_node_classifier(model, bad, {}), Catch::Contains("node 5 has label 99"));
+  std::vector<NodeId> outside(p.data.valid.begin(), p.data.valid.end());
+  outside[2] = 300;
+  const train::NodeClassificationTask off{&p.graph, &p.data.features, p.data.labels, p.data.train, outside,
+                                          p.data.test};
+  REQUIRE_THROWS_WITH(train::train_node_classifier(model, off, {}),
+                      Catch::Contains("entry 2 of the validation split is node 300, outside the graph's 300 nodes"));
+}
+
+TEST_CASE("a split that names a node twice trains on the whole graph with that node counted twice", "[train][field]") {
+  Prepared p = synthetic(300);
+  std::vector<NodeId> twice(p.data.train.begin(), p.data.train.end());
+  twice.push_back(twice.front());
+  double loss[2] = {};
+  for (bool field : {false, true}) {
+    nn::GatModel<float> model(model_options(p.data));
+    train::TrainOptions o;
+    o.max_epochs = 2;
+    o.patience = 0;
+    o.receptive_field = field;
+    o.on_epoch = [&](const train::EpochRecord& e) { loss[field] = e.train_loss; };
+    const train::NodeClassificationTask task{&p.graph, &p.data.features, p.data.labels, twice, p.data.valid,
+                                             p.data.test};
+    CHECK(train::train_node_classifier(model, task, o).step_nodes == 300);
+  }
+  CHECK(loss[0] == loss[1]);
 }
 
 TEST_CASE("a diverging run stops with an error naming the epoch and the learning rate", "[train]") {

@@ -25,6 +25,12 @@ void validate(const nn::GatModel<float>& model, const NodeClassificationTask& ta
               " nodes");
   GAT_REQUIRE(!task.train.empty(), "training: the training split is empty");
   GAT_REQUIRE(!task.valid.empty(), "training: the validation split is empty (early stopping needs it)");
+  const std::pair<const char*, std::span<const NodeId>> splits[] = {
+      {"training", task.train}, {"validation", task.valid}, {"test", task.test}};
+  for (const auto& [name, split] : splits)
+    for (std::size_t k = 0; k < split.size(); ++k)
+      GAT_REQUIRE(split[k] >= 0 && split[k] < n, "training: entry ", k, " of the ", name, " split is node ", split[k],
+                  ", outside the graph's ", n, " nodes");
   const auto classes = model.options().num_classes;
   for (std::int64_t i = 0; i < n; ++i)
     GAT_REQUIRE(task.labels[i] >= 0 && task.labels[i] < classes, "training: node ", i, " has label ", task.labels[i],
@@ -66,13 +72,23 @@ double edge_share(const ReceptiveField& field, const Graph& g) {
   return edges / (static_cast<double>(field.num_layers()) * static_cast<double>(std::max<std::int64_t>(1, g.num_edges())));
 }
 
+bool has_repeats(std::span<const NodeId> nodes, std::int64_t n) {
+  std::vector<bool> seen(static_cast<std::size_t>(n));
+  for (const NodeId v : nodes) {
+    if (seen[static_cast<std::size_t>(v)]) return true;
+    seen[static_cast<std::size_t>(v)] = true;
+  }
+  return false;
+}
+
 // The nodes one pass computes on: the whole graph, or the receptive field of its split, with the
 // field's features and the labels of its targets in the field's order.
 class SplitPass {
  public:
   SplitPass(const NodeClassificationTask& task, std::span<const NodeId> split, std::int64_t layers, bool use_field)
       : graph_(task.graph), input_(nn::LayerInput<float>::of(*task.features)), labels_(task.labels), rows_(split) {
-    if (!use_field) return;
+    // A node listed twice counts twice in the loss; a field has one row per node.
+    if (!use_field || has_repeats(split, task.graph->num_nodes())) return;
     ReceptiveField field(*task.graph, split, layers);
     if (edge_share(field, *task.graph) > kMaxFieldEdgeShare) return;
     field_ = std::move(field);
