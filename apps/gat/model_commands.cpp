@@ -9,6 +9,7 @@
 
 #include "cli_common.hpp"
 #include "commands.hpp"
+#include "gat/io/atomic_file.hpp"
 #include "gat/io/attention_json.hpp"
 #include "gat/train/loss.hpp"
 #include "gat/train/metrics.hpp"
@@ -91,12 +92,9 @@ int run_predict(PredictFlags& f) {
   const auto& ds = l.data.dataset;
   const Matrix logits = train::predict_logits(*l.model.model, l.data.graph, ds.features);
   const auto classes = train::predict_classes<float>(logits.view());
-  std::ofstream file;
-  if (!f.out.empty()) {
-    file.open(f.out, std::ios::trunc);
-    if (!file) throw DataError(f.out, 0, "cannot open for writing");
-  }
-  std::ostream& out = f.out.empty() ? std::cout : file;
+  std::unique_ptr<io::AtomicFile> file;
+  if (!f.out.empty()) file = std::make_unique<io::AtomicFile>(f.out);
+  std::ostream& out = file ? file->stream() : std::cout;
   if (f.json) f.output_format = "json";
   auto probabilities = [&](std::int64_t n) {
     std::vector<double> p(static_cast<std::size_t>(logits.cols()));
@@ -125,8 +123,12 @@ int run_predict(PredictFlags& f) {
       out << '\n';
     }
   }
-  out.flush();
-  if (!out) throw DataError(f.out.empty() ? "standard output" : f.out, 0, "writing the predictions failed");
+  if (file) {
+    file->commit();
+  } else {
+    out.flush();
+    if (!out) throw DataError("standard output", 0, "writing the predictions failed");
+  }
   return kSuccess;
 }
 

@@ -1,5 +1,4 @@
 // gat train: the paper's node classification, run for several seeds.
-#include <unistd.h>
 
 #include <cmath>
 #include <filesystem>
@@ -12,6 +11,7 @@
 #include "cli_common.hpp"
 #include "commands.hpp"
 #include "gat/graph/algorithms.hpp"
+#include "gat/io/atomic_file.hpp"
 #include "gat/io/dataset.hpp"
 #include "gat/train/model_config.hpp"
 #include "gat/train/paper_presets.hpp"
@@ -65,18 +65,6 @@ std::string dataset_label(const TrainFlags& f, const io::Dataset& d) {
   return d.name.empty() ? (f.data.dataset.empty() ? "synthetic" : f.data.dataset) : d.name;
 }
 
-void write_file_atomically(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    if (!out) throw DataError(path, 0, "cannot open a temporary file next to it for writing");
-    out << text;
-    out.flush();
-    if (!out) throw DataError(path, 0, "writing failed (disk full?)");
-  }
-  std::filesystem::rename(tmp, path);
-}
-
 int run_train(const TrainFlags& f) {
   apply_threads(f.threads);
   PreparedData data = prepare(f.data);
@@ -115,11 +103,9 @@ int run_train(const TrainFlags& f) {
                             : f.optimizer == "sgd" ? train::OptimizerKind::sgd
                                                    : train::OptimizerKind::adam;
 
-  std::unique_ptr<std::ofstream> log;
-  if (!f.log.empty()) {
-    log = std::make_unique<std::ofstream>(f.log, std::ios::trunc);
-    if (!*log) throw DataError(f.log, 0, "cannot open the training log for writing");
-  }
+  // Takes its name when training is over: a failed run leaves an earlier log as it was.
+  std::unique_ptr<io::AtomicFile> log;
+  if (!f.log.empty()) log = std::make_unique<io::AtomicFile>(f.log);
 
   const train::NodeClassificationTask task{&data.graph, &ds.features, ds.labels, ds.train, ds.valid, ds.test};
   if (!f.json)
@@ -140,7 +126,7 @@ int run_train(const TrainFlags& f) {
     end_progress();
     if (log)
       for (const train::EpochRecord& e : run.epochs)
-        *log << nlohmann::json{{"run", run.run},
+        log->stream() << nlohmann::json{{"run", run.run},
                                {"seed", run.seed},
                                {"epoch", e.epoch},
                                {"train_loss", e.train_loss},
@@ -189,7 +175,12 @@ int run_train(const TrainFlags& f) {
   else
     std::cout << "test accuracy over " << f.runs << " run(s): " << std::fixed << std::setprecision(2) << 100 * mean
               << " +- " << 100 * std_dev << " %\n";
-  if (!f.summary.empty()) write_file_atomically(f.summary, summary.dump(2) + "\n");
+  if (log) log->commit();
+  if (!f.summary.empty()) {
+    io::AtomicFile file(f.summary);
+    file.stream() << summary.dump(2) << "\n";
+    file.commit();
+  }
   if (!f.save.empty()) {
     nn::GatModelOptions saved = best_model->options();
     io::save_checkpoint(f.save, *best_model,

@@ -282,6 +282,24 @@ TEST_CASE("train runs on receptive fields unless --whole-graph and the checkpoin
   CHECK(accuracy[1] > 0.7);
 }
 
+TEST_CASE("a failed training run leaves an earlier log and summary as they were", "[cli]") {
+  const fs::path log = scratch() / "kept.jsonl", summary = scratch() / "kept.json";
+  {
+    std::ofstream(log) << "{\"earlier\": true}\n";
+    std::ofstream(summary) << "{\"earlier\": true}\n";
+  }
+  const Run r = gat("train --epochs 20 --patience 0 --lr 1e30 --threads 1 --log '" + log.string() + "' --summary '" +
+                    summary.string() + "'");
+  CHECK(r.code == 1);
+  CHECK(contains(r.err, "training diverged"));
+  CHECK(slurp(log) == "{\"earlier\": true}\n");
+  CHECK(slurp(summary) == "{\"earlier\": true}\n");
+  std::size_t leftovers = 0;
+  for (const auto& entry : fs::directory_iterator(scratch()))
+    if (entry.path().filename().string().find(".tmp-") != std::string::npos) ++leftovers;
+  CHECK(leftovers == 0);
+}
+
 TEST_CASE("a model trained on a locality order evaluates the same on the dataset as given", "[cli]") {
   const fs::path ckpt = scratch() / "reordered.safetensors";
   for (const char* order : {"rcm", "degree"}) {

@@ -1,7 +1,5 @@
 #include "gat/io/attention_json.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <charconv>
 #include <filesystem>
@@ -11,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "gat/core/check.hpp"
+#include "gat/io/atomic_file.hpp"
 #include "gat/train/trainer.hpp"
 
 namespace gat::io {
@@ -138,25 +137,9 @@ std::int64_t write_attention_json(std::ostream& out, const std::vector<Attention
 
 std::int64_t write_attention_json_file(const std::string& path, const std::vector<AttentionWeights<float>>& layers,
                                const AttentionExportInfo& info, const AttentionExportOptions& options) {
-  const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
-  std::int64_t records = 0;
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    if (!out) throw DataError(path, 0, "cannot open a temporary file next to it for writing");
-    try {
-      records = write_attention_json(out, layers, info, options);
-    } catch (...) {
-      out.close();
-      std::filesystem::remove(tmp);
-      throw;
-    }
-    out.flush();
-    if (!out) {
-      std::filesystem::remove(tmp);
-      throw DataError(path, 0, "writing the attention export failed (disk full?)");
-    }
-  }
-  std::filesystem::rename(tmp, path);
+  AtomicFile file(path);
+  const std::int64_t records = write_attention_json(file.stream(), layers, info, options);
+  file.commit();
   return records;
 }
 

@@ -1,11 +1,10 @@
 #include "gat/io/checkpoint.hpp"
 
-#include <unistd.h>
-
 #include <cstring>
 #include <fstream>
 
 #include "gat/core/error.hpp"
+#include "gat/io/atomic_file.hpp"
 
 namespace gat::io {
 
@@ -41,28 +40,15 @@ void save_checkpoint(const std::filesystem::path& path, Module<float>& module,
   std::string text = header.dump();
   text.append((8 - text.size() % 8) % 8, ' ');  // safetensors pads the header to 8 bytes with spaces
 
-  const std::filesystem::path tmp = path.string() + ".tmp-" + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw DataError(path.string(), 0, "cannot open a temporary file next to it for writing");
-    write_u64_le(out, text.size());
-    out.write(text.data(), static_cast<std::streamsize>(text.size()));
-    // float32 little-endian, as stored in memory on the machines gat supports.
-    for (const auto& p : parameters)
-      out.write(reinterpret_cast<const char*>(p.parameter->value.data()),
-                static_cast<std::streamsize>(p.parameter->value.size() * sizeof(float)));
-    out.flush();
-    if (!out) {
-      std::filesystem::remove(tmp);
-      throw DataError(path.string(), 0, "writing the checkpoint failed (disk full?)");
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::filesystem::remove(tmp);
-    throw DataError(path.string(), 0, "cannot move the new checkpoint into place: " + ec.message());
-  }
+  AtomicFile file(path, std::ios::binary);
+  std::ostream& out = file.stream();
+  write_u64_le(out, text.size());
+  out.write(text.data(), static_cast<std::streamsize>(text.size()));
+  // float32 little-endian, as stored in memory on the machines gat supports.
+  for (const auto& p : parameters)
+    out.write(reinterpret_cast<const char*>(p.parameter->value.data()),
+              static_cast<std::streamsize>(p.parameter->value.size() * sizeof(float)));
+  file.commit();
 }
 
 Checkpoint read_checkpoint(const std::filesystem::path& path) {

@@ -1,0 +1,34 @@
+#pragma once
+// A file that takes its name only once it is complete. What is written goes to a temporary file
+// next to it (NAME.tmp-PID); commit() renames that over NAME. Without commit() (an error on the
+// way, an exception) the temporary is removed and whatever NAME held before is left as it was.
+// Checkpoints, attention exports, predictions, training summaries and logs are written this way.
+#include <filesystem>
+#include <fstream>
+#include <ios>
+#include <ostream>
+
+namespace gat::io {
+
+class AtomicFile {
+ public:
+  // Throws DataError naming `path` when the temporary file cannot be created.
+  explicit AtomicFile(std::filesystem::path path, std::ios::openmode mode = std::ios::out);
+  ~AtomicFile();
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+
+  std::ostream& stream() noexcept { return out_; }
+  const std::filesystem::path& path() const noexcept { return path_; }
+  // Flushes, checks that every write succeeded and renames the temporary over the file. Throws
+  // DataError naming the file (a failed write, e.g. a full disk, or a failed rename), after
+  // removing the temporary.
+  void commit();
+
+ private:
+  std::filesystem::path path_, tmp_;
+  std::ofstream out_;
+  bool committed_ = false;
+};
+
+}  // namespace gat::io

@@ -1,0 +1,69 @@
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <stdexcept>
+
+#include "gat/core/error.hpp"
+#include "gat/io/atomic_file.hpp"
+#include "io_test_util.hpp"
+
+using gat::io::AtomicFile;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::size_t files_in(const fs::path& dir) {
+  std::size_t n = 0;
+  for ([[maybe_unused]] const auto& entry : fs::directory_iterator(dir)) ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("an atomic file replaces the old one on commit and leaves nothing else behind", "[io]") {
+  io_test::TempDir dir("atomic");
+  const fs::path path = dir / "out.txt";
+  io_test::write_text(path, "old contents\n");
+  {
+    AtomicFile file(path);
+    file.stream() << "new ";
+    CHECK(io_test::read_bytes(path) == "old contents\n");  // not yet
+    file.stream() << "contents\n";
+    file.commit();
+  }
+  CHECK(io_test::read_bytes(path) == "new contents\n");
+  CHECK(files_in(dir.path()) == 1);
+}
+
+TEST_CASE("an atomic file left without commit keeps the old file and removes its temporary", "[io]") {
+  io_test::TempDir dir("atomic");
+  const fs::path path = dir / "out.txt";
+  io_test::write_text(path, "old contents\n");
+  try {
+    AtomicFile file(path);
+    file.stream() << "half a line";
+    throw std::runtime_error("the writer fails half way");
+  } catch (const std::runtime_error&) {
+  }
+  CHECK(io_test::read_bytes(path) == "old contents\n");
+  CHECK(files_in(dir.path()) == 1);
+}
+
+TEST_CASE("an atomic file whose writes failed refuses to commit and keeps the old file", "[io]") {
+  io_test::TempDir dir("atomic");
+  const fs::path path = dir / "out.txt";
+  io_test::write_text(path, "old contents\n");
+  AtomicFile file(path);
+  file.stream() << "new contents\n";
+  file.stream().setstate(std::ios::badbit);  // as a full disk would leave it
+  CHECK_THROWS_WITH(file.commit(), Catch::Contains(path.string()) && Catch::Contains("writing failed"));
+  CHECK(io_test::read_bytes(path) == "old contents\n");
+  CHECK(files_in(dir.path()) == 1);
+}
+
+TEST_CASE("an atomic file in a missing folder is refused naming the file", "[io]") {
+  io_test::TempDir dir("atomic");
+  const fs::path path = dir / "no such folder" / "out.txt";
+  CHECK_THROWS_AS(AtomicFile(path), gat::DataError);
+  CHECK_THROWS_WITH(AtomicFile(path), Catch::Contains(path.string()));
+}
