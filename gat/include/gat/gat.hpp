@@ -57,6 +57,7 @@
 #include "gat/train/repeated_runs.hpp"
 #include "gat/train/trainer.hpp"
 
+#include "gat/io/atomic_file.hpp"
 #include "gat/io/attention_json.hpp"
 #include "gat/io/checkpoint.hpp"
 #include "gat/io/dataset.hpp"
