@@ -6,6 +6,7 @@
 #include <iomanip>
 #include <iostream>
 #include <memory>
+#include <vector>
 
 #include "cli_common.hpp"
 #include "commands.hpp"
@@ -80,7 +81,24 @@ int run_eval(ModelFlags& f) {
 
 struct PredictFlags : ModelFlags {
   std::string out, output_format = "csv";
+  std::vector<std::string> nodes;  // only these, in this order (default: every node)
 };
+
+// --node: the dataset's own id where it has them (LINQS paper ids), else the node index.
+NodeId resolve_node(const io::Dataset& ds, const std::string& text) {
+  if (!ds.node_names.empty()) {
+    for (std::size_t n = 0; n < ds.node_names.size(); ++n)
+      if (ds.node_names[n] == text) return static_cast<NodeId>(n);
+    throw InvalidArgument("--node " + text + ": no node of " + ds.name + " has this id (its nodes have their own ids, such as " +
+                          ds.node_names.front() + ")");
+  }
+  std::int64_t n = -1;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc{} || end != text.data() + text.size() || n < 0 || n >= ds.num_nodes())
+    throw InvalidArgument("--node " + text + ": expected a node index in [0, " + std::to_string(ds.num_nodes()) + ")");
+  return static_cast<NodeId>(n);
+}
+
 
 // The dataset's own id of node n where it has them, else its index.
 std::string node_id(const io::Dataset& ds, std::int64_t n) {
@@ -90,7 +108,11 @@ std::string node_id(const io::Dataset& ds, std::int64_t n) {
 int run_predict(PredictFlags& f) {
   Loaded l = load(f);
   const auto& ds = l.data.dataset;
-  const Matrix logits = train::predict_logits(*l.model.model, l.data.graph, ds.features);
+  std::vector<NodeId> nodes;
+  for (const std::string& text : f.nodes) nodes.push_back(resolve_node(ds, text));
+  // A few nodes are computed on their receptive field, not on the whole graph.
+  const Matrix logits = f.nodes.empty() ? train::predict_logits(*l.model.model, l.data.graph, ds.features)
+                                        : train::predict_logits(*l.model.model, l.data.graph, ds.features, nodes);
   const auto classes = train::predict_classes<float>(logits.view());
   std::unique_ptr<io::AtomicFile> file;
   if (!f.out.empty()) file = std::make_unique<io::AtomicFile>(f.out);
@@ -104,7 +126,9 @@ int run_predict(PredictFlags& f) {
     for (auto& v : p) v /= sum;
     return p;
   };
-  auto node_id = [&](std::int64_t n) { return gat::cli::node_id(ds, n); };
+  auto node_id = [&](std::int64_t row) {
+    return gat::cli::node_id(ds, nodes.empty() ? row : nodes[static_cast<std::size_t>(row)]);
+  };
   if (f.output_format == "json") {
     out << "[\n";
     for (std::int64_t n = 0; n < logits.rows(); ++n) {
@@ -138,21 +162,6 @@ struct AttentionFlags : ModelFlags {
   std::optional<std::int64_t> top_k, layer, head;
   bool average_heads = false;
 };
-
-// --node: the dataset's own id where it has them (LINQS paper ids), else the node index.
-NodeId resolve_node(const io::Dataset& ds, const std::string& text) {
-  if (!ds.node_names.empty()) {
-    for (std::size_t n = 0; n < ds.node_names.size(); ++n)
-      if (ds.node_names[n] == text) return static_cast<NodeId>(n);
-    throw InvalidArgument("--node " + text + ": no node of " + ds.name + " has this id (its nodes have their own ids, such as " +
-                          ds.node_names.front() + ")");
-  }
-  std::int64_t n = -1;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-  if (ec != std::errc{} || end != text.data() + text.size() || n < 0 || n >= ds.num_nodes())
-    throw InvalidArgument("--node " + text + ": expected a node index in [0, " + std::to_string(ds.num_nodes()) + ")");
-  return static_cast<NodeId>(n);
-}
 
 int run_attention(AttentionFlags& f) {
   const auto start = std::chrono::steady_clock::now();
@@ -192,11 +201,14 @@ Runner add_eval_command(CLI::App& app) {
 
 Runner add_predict_command(CLI::App& app) {
   auto f = std::make_shared<PredictFlags>();
-  CLI::App* cmd = app.add_subcommand("predict", "labels and class probabilities of every node");
+  CLI::App* cmd = app.add_subcommand("predict", "labels and class probabilities of every node, or of the nodes given");
   f->add_to(*cmd);
   cmd->add_option("--out", f->out, "write to FILE instead of standard output");
   cmd->add_option("--output-format", f->output_format, "csv (default) or json")->check(CLI::IsMember({"csv", "json"}));
   cmd->add_flag("--json", f->json, "the same as --output-format json");
+  cmd->add_option("--node", f->nodes,
+                  "only node ID (repeat for more; the dataset's own id where it has them, else the node index), "
+                  "computed on its receptive field");
   return [cmd, f]() { return cmd->parsed() ? run_predict(*f) : -1; };
 }
 

@@ -229,6 +229,20 @@ TEST_CASE("train, eval, predict, attention and info on a tiny dataset", "[cli]")
   CHECK(predictions[3]["node"] == "p3");
   CHECK(predictions[3]["probabilities"][0].get<double>() + predictions[3]["probabilities"][1].get<double>() ==
         Approx(1.0));
+  // a few nodes, in the order asked, from their receptive field: the same as their rows above
+  r = gat("predict " + args + " --json --node p7 --node p3 --node p7");
+  REQUIRE(r.code == 0);
+  const auto some = nlohmann::json::parse(r.out);
+  REQUIRE(some.size() == 3);
+  for (const auto& [k, node] : {std::pair{0, 7}, std::pair{1, 3}, std::pair{2, 7}}) {
+    CHECK(some[k]["node"] == "p" + std::to_string(node));
+    CHECK(some[k]["label"] == predictions[node]["label"]);
+    CHECK(some[k]["probabilities"][0].get<double>() ==
+          Approx(predictions[node]["probabilities"][0].get<double>()).margin(1e-6));
+  }
+  r = gat("predict " + args + " --node p99");
+  CHECK(r.code == 1);
+  CHECK(contains(r.err, "--node p99"));
 
   const fs::path att = scratch() / "attention.json";
   r = gat("attention " + args + " --out '" + att.string() + "' --json");

@@ -139,6 +139,23 @@ TEST_CASE("a receptive field covering most of the graph is not used", "[train][f
   CHECK(train::train_node_classifier(b, {&graph, &features, labels, path, valid, test}, o).step_nodes == 4);
 }
 
+TEST_CASE("predictions for a few nodes from their receptive field equal the whole graph's rows", "[train][field]") {
+  Prepared p = synthetic(2708);
+  nn::GatModel<float> model(model_options(p.data));
+  run(p, model, 5, 0);
+  const Matrix all = train::predict_logits(model, p.graph, p.data.features);
+  const std::vector<NodeId> nodes{2707, 0, 1500, 0, 33};  // one twice
+  const Matrix some = train::predict_logits(model, p.graph, p.data.features, nodes);
+  REQUIRE(some.rows() == 5);
+  REQUIRE(some.cols() == all.cols());
+  for (std::size_t k = 0; k < nodes.size(); ++k)
+    for (std::int64_t c = 0; c < all.cols(); ++c)
+      CHECK(some(static_cast<std::int64_t>(k), c) == Approx(all(nodes[k], c)).margin(1e-5));
+  CHECK(train::predict_logits(model, p.graph, p.data.features, std::vector<NodeId>{}).rows() == 0);
+  CHECK_THROWS_WITH(train::predict_logits(model, p.graph, p.data.features, std::vector<NodeId>{5, 2708}),
+                    Catch::Contains("node 1 is 2708, outside the graph's 2708 nodes"));
+}
+
 TEST_CASE("the same seed gives the same model, another seed another", "[train][determinism]") {
   Prepared p = synthetic(600);
   nn::GatModel<float> a(model_options(p.data)), b(model_options(p.data));

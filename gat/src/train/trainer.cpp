@@ -134,6 +134,36 @@ Matrix predict_logits(nn::GatModel<float>& model, const Graph& graph, const Feat
   return Matrix::from_view(model.forward(ctx, nn::LayerInput<float>::of(features)).dense);
 }
 
+Matrix predict_logits(nn::GatModel<float>& model, const Graph& graph, const Features& features,
+                      std::span<const NodeId> nodes) {
+  const std::int64_t n = graph.num_nodes();
+  GAT_REQUIRE(features.rows() == n, "predict_logits: features have ", features.rows(), " rows but the graph has ", n,
+              " nodes");
+  // The field takes each node once; row k of the result is the field row of nodes[k].
+  std::vector<NodeId> distinct, row_of(nodes.size());
+  std::vector<NodeId> position(static_cast<std::size_t>(n), -1);
+  for (std::size_t k = 0; k < nodes.size(); ++k) {
+    const NodeId v = nodes[k];
+    GAT_REQUIRE(v >= 0 && v < n, "predict_logits: node ", k, " is ", v, ", outside the graph's ", n, " nodes");
+    if (position[static_cast<std::size_t>(v)] < 0) {
+      position[static_cast<std::size_t>(v)] = static_cast<NodeId>(distinct.size());
+      distinct.push_back(v);
+    }
+    row_of[k] = position[static_cast<std::size_t>(v)];
+  }
+  Matrix out(static_cast<std::int64_t>(nodes.size()), model.options().num_classes);
+  if (nodes.empty()) return out;
+  const ReceptiveField field(graph, distinct, static_cast<std::int64_t>(model.num_attention_layers()));
+  const Features inputs = features.rows_of(field.nodes());
+  model.eval();
+  const nn::ForwardContext ctx{&graph, {}, &field};
+  const MatrixView<const float> logits = model.forward(ctx, nn::LayerInput<float>::of(inputs)).dense;
+  for (std::size_t k = 0; k < nodes.size(); ++k)
+    std::copy(logits.row_ptr(row_of[k]), logits.row_ptr(row_of[k]) + logits.cols(),
+              out.row_ptr(static_cast<std::int64_t>(k)));
+  return out;
+}
+
 TrainResult train_node_classifier(nn::GatModel<float>& model, const NodeClassificationTask& task,
                                   const TrainOptions& options) {
   validate(model, task);
