@@ -174,7 +174,10 @@ int run_attention(AttentionFlags& f) {
   options.average_heads = f.average_heads;
   if (f.node) options.node = resolve_node(ds, *f.node);
   const io::AttentionExportInfo info{ds.name, ds.num_nodes(), ds.node_names};
-  const auto layers = io::attention_weights(*l.model.model, l.data.graph, ds.features);
+  // One node's attention: computed on its receptive field, not on the whole graph.
+  const auto layers = options.node ? io::attention_weights(*l.model.model, l.data.graph, ds.features,
+                                                           std::span<const NodeId>(&*options.node, 1))
+                                   : io::attention_weights(*l.model.model, l.data.graph, ds.features);
   const std::int64_t records = io::write_attention_json_file(f.out, layers, info, options);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const auto bytes = std::filesystem::file_size(f.out);

@@ -282,6 +282,34 @@ TEST_CASE("filters: top-k, node, layer, head", "[export]") {
   }
 }
 
+TEST_CASE("one node's attention from its receptive field equals the whole graph's export for that node",
+          "[export][field]") {
+  Fixture f;
+  const auto whole = gat::io::attention_weights(f.model, f.graph, f.data.features);
+  for (const gat::NodeId node : {gat::NodeId{11}, gat::NodeId{0}, gat::NodeId{149}}) {
+    INFO("node " << node);
+    const std::vector<gat::NodeId> nodes{node};
+    const auto field = gat::io::attention_weights(f.model, f.graph, f.data.features, nodes);
+    REQUIRE(field.size() == whole.size());
+    const auto want = export_json(whole, f.info(), {.node = node});
+    const auto got = export_json(field, f.info(), {.node = node});
+    // the field holds no more than what reaches the node: filtering it by the node keeps it all
+    std::size_t field_edges = 0;
+    for (const auto& l : field) field_edges += static_cast<std::size_t>(l.num_edges());
+    CHECK(got["records"].size() == field_edges);
+    REQUIRE(got["records"].size() == want["records"].size());
+    for (std::size_t r = 0; r < want["records"].size(); ++r) {
+      const auto &a = got["records"][r], &b = want["records"][r];
+      REQUIRE(a["layer"] == b["layer"]);
+      REQUIRE(a["source"] == b["source"]);
+      REQUIRE(a["target"] == b["target"]);
+      REQUIRE(a["edge"] == b["edge"]);
+      for (std::size_t h = 0; h < b["weights"].size(); ++h)
+        CHECK(a["weights"][h].get<double>() == Approx(b["weights"][h].get<double>()).margin(1e-6));
+    }
+  }
+}
+
 TEST_CASE("exports validate against docs/attention-json.schema.json", "[export][schema]") {
   Fixture f;
   f.data.node_names.clear();

@@ -5,10 +5,12 @@
 #include <filesystem>
 #include <fstream>
 #include <numeric>
+#include <tuple>
 
 #include <nlohmann/json.hpp>
 
 #include "gat/core/check.hpp"
+#include "gat/graph/receptive_field.hpp"
 #include "gat/io/atomic_file.hpp"
 #include "gat/train/trainer.hpp"
 
@@ -161,6 +163,63 @@ std::vector<AttentionWeights<float>> attention_weights(nn::GatModel<float>& mode
   }
   model.keep_attention_weights(false);
   return layers;
+}
+
+namespace {
+
+// Layer l's weights on a receptive field, back on the graph: the edges into the rows the field
+// computes (its other rows only feed nothing), with graph ids, in the graph's edge order.
+AttentionWeights<float> on_graph(const AttentionWeights<float>& local, const ReceptiveField& field, std::int64_t l) {
+  const auto nodes = field.nodes();
+  const std::int64_t computed = field.rows(l + 1);
+  std::vector<std::int64_t> kept;
+  for (std::int64_t e = 0; e < local.num_edges(); ++e)
+    if (local.target[static_cast<std::size_t>(e)] < computed) kept.push_back(e);
+  auto key = [&](std::int64_t e) {
+    return std::tuple(nodes[static_cast<std::size_t>(local.target[static_cast<std::size_t>(e)])],
+                      nodes[static_cast<std::size_t>(local.source[static_cast<std::size_t>(e)])],
+                      local.input_edge_id[static_cast<std::size_t>(e)]);
+  };
+  std::stable_sort(kept.begin(), kept.end(), [&](std::int64_t a, std::int64_t b) { return key(a) < key(b); });
+  AttentionWeights<float> out;
+  out.heads = local.heads;
+  out.weights.resize_uninitialized(static_cast<std::int64_t>(kept.size()), local.heads);
+  for (std::size_t k = 0; k < kept.size(); ++k) {
+    const auto [target, source, id] = key(kept[k]);
+    out.target.push_back(target);
+    out.source.push_back(source);
+    out.input_edge_id.push_back(id);
+    std::copy(local.weights.row_ptr(kept[k]), local.weights.row_ptr(kept[k]) + local.heads,
+              out.weights.row_ptr(static_cast<std::int64_t>(k)));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<AttentionWeights<float>> attention_weights(nn::GatModel<float>& model, const Graph& graph,
+                                                       const Features& features, std::span<const NodeId> nodes) {
+  GAT_REQUIRE(features.rows() == graph.num_nodes(), "attention_weights: ", features.rows(),
+              " feature rows for a graph of ", graph.num_nodes(), " nodes");
+  GAT_REQUIRE(features.cols() == model.options().in_features, "attention_weights: the features have ",
+              features.cols(), " columns but the model expects ", model.options().in_features);
+  const std::int64_t layers = static_cast<std::int64_t>(model.num_attention_layers());
+  const ReceptiveField field(graph, nodes, layers);
+  const Features inputs = features.rows_of(field.nodes());
+  std::vector<AttentionWeights<float>> out;
+  model.keep_attention_weights(true);
+  try {
+    model.eval();
+    const nn::ForwardContext ctx{&graph, {}, &field};
+    model.forward(ctx, nn::LayerInput<float>::of(inputs));
+    for (std::int64_t l = 0; l < layers; ++l)
+      out.push_back(on_graph(model.attention_weights(static_cast<std::size_t>(l)), field, l));
+  } catch (...) {
+    model.keep_attention_weights(false);
+    throw;
+  }
+  model.keep_attention_weights(false);
+  return out;
 }
 
 std::int64_t write_attention_json(std::ostream& out, nn::GatModel<float>& model, const Graph& graph,

@@ -6,6 +6,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <span>
 #include <vector>
 
 #include "gat/attention/attention_weights.hpp"
@@ -43,6 +44,13 @@ struct AttentionExportInfo {
 // Leaves keep_attention_weights off afterwards. Throws InvalidArgument on a shape mismatch.
 std::vector<AttentionWeights<float>> attention_weights(nn::GatModel<float>& model, const Graph& graph,
                                                        const Features& features);
+// The same restricted to what reaches `nodes` (distinct): layer l's edges into the nodes within
+// L - 1 - l hops of them, in the same order and with the same weights (up to rounding) as above,
+// computed on their receptive field (gat::ReceptiveField) instead of the whole graph, so that
+// one node's attention on a large graph costs its neighbourhood's work and memory, not the
+// graph's. What write_attention_json keeps with AttentionExportOptions::node is the same.
+std::vector<AttentionWeights<float>> attention_weights(nn::GatModel<float>& model, const Graph& graph,
+                                                       const Features& features, std::span<const NodeId> nodes);
 
 // Writes every selected record of every layer and returns how many. Throws InvalidArgument for a
 // layer, head or node out of range.
