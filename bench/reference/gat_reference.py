@@ -72,9 +72,11 @@ def main():
     def emit(obj):
         text = json.dumps(obj)
         print(text)
-        if a.json:
-            with open(a.json, "w") as f:
+        if a.json:  # written to a temporary name and renamed: a reader never sees half a file
+            tmp = f"{a.json}.tmp-{os.getpid()}"
+            with open(tmp, "w") as f:
                 f.write(text + "\n")
+            os.replace(tmp, a.json)
 
     try:
         import torch
