@@ -74,6 +74,17 @@ TEST_CASE("with_self_loops is the self-loop rule applied once and shared by copi
   CHECK(kept->num_edges() == want.num_edges());  // outlives its graph
 }
 
+TEST_CASE("a copy made before with_self_loops is first asked for shares the one built later", "[graph]") {
+  const Graph g = tiny({});
+  const Graph early = g;  // nothing built yet
+  const auto built = g.with_self_loops();
+  CHECK(early.with_self_loops().get() == built.get());
+  Graph moved = g;
+  const Graph taken = std::move(moved);
+  CHECK(taken.with_self_loops().get() == built.get());
+  CHECK(moved.with_self_loops() != nullptr);  // a moved-from graph still answers (valid, unspecified)
+}
+
 TEST_CASE("with_self_loops from several threads at once builds one copy that copies of the graph share", "[graph]") {
   const Graph g = tiny({});
   std::vector<std::shared_ptr<const Graph>> got(8);

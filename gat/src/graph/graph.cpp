@@ -55,22 +55,23 @@ std::mutex& self_looped_lock() {  // one for all graphs: held only to build or c
 
 Graph::SelfLoopedCache::SelfLoopedCache(const SelfLoopedCache& other) {
   std::lock_guard<std::mutex> lock(self_looped_lock());
-  graph = other.graph;
+  slot = other.slot;
 }
 
 Graph::SelfLoopedCache& Graph::SelfLoopedCache::operator=(const SelfLoopedCache& other) {
   if (this != &other) {
     std::lock_guard<std::mutex> lock(self_looped_lock());
-    graph = other.graph;
+    slot = other.slot;
   }
   return *this;
 }
 
 std::shared_ptr<const Graph> Graph::with_self_loops() const {
   std::lock_guard<std::mutex> lock(self_looped_lock());
-  if (!with_self_loops_.graph)
-    with_self_loops_.graph = std::make_shared<const Graph>(rebuilt({.self_loops = SelfLoops::add}));
-  return with_self_loops_.graph;
+  if (!with_self_loops_.slot) with_self_loops_.slot = std::make_shared<SelfLoopedCache::Slot>();  // moved from
+  std::shared_ptr<const Graph>& graph = with_self_loops_.slot->graph;
+  if (!graph) graph = std::make_shared<const Graph>(rebuilt({.self_loops = SelfLoops::add}));
+  return graph;
 }
 
 Graph Graph::from_edges(std::int64_t num_nodes, std::span<const NodeId> source, std::span<const NodeId> target,

@@ -121,11 +121,15 @@ class Graph {
   std::vector<EdgeIndex> out_offsets_{0};
   std::vector<NodeId> out_targets_;
   std::vector<EdgeIndex> out_edges_;
-  // with_self_loops()'s graph, built on first use and shared by copies of this graph. Copying
-  // takes the same lock as building, so copying a graph while another thread asks it for its
-  // self-looped form is safe, as calls of const members are expected to be.
+  // with_self_loops()'s graph, built on first use and shared by copies of this graph: copies
+  // share the slot it goes in, so a copy made before the build gets it too. Copying takes the
+  // same lock as building, so copying a graph while another thread asks it for its self-looped
+  // form is safe, as calls of const members are expected to be.
   struct SelfLoopedCache {
-    std::shared_ptr<const Graph> graph;
+    struct Slot {
+      std::shared_ptr<const Graph> graph;
+    };
+    std::shared_ptr<Slot> slot = std::make_shared<Slot>();
     SelfLoopedCache() = default;
     SelfLoopedCache(const SelfLoopedCache& other);
     SelfLoopedCache& operator=(const SelfLoopedCache& other);
