@@ -18,6 +18,12 @@ std::size_t files_in(const fs::path& dir) {
   return n;
 }
 
+// A folder holding out.txt with its old contents and nothing else (no temporary left behind).
+void check_old_file_only(const io_test::TempDir& dir) {
+  CHECK(io_test::read_bytes(dir / "out.txt") == "old contents\n");
+  CHECK(files_in(dir.path()) == 1);
+}
+
 }  // namespace
 
 TEST_CASE("an atomic file replaces the old one on commit and leaves nothing else behind", "[io]") {
@@ -45,8 +51,7 @@ TEST_CASE("an atomic file left without commit keeps the old file and removes its
     throw std::runtime_error("the writer fails half way");
   } catch (const std::runtime_error&) {
   }
-  CHECK(io_test::read_bytes(path) == "old contents\n");
-  CHECK(files_in(dir.path()) == 1);
+  check_old_file_only(dir);
 }
 
 TEST_CASE("an atomic file whose writes failed refuses to commit and keeps the old file", "[io]") {
@@ -57,8 +62,7 @@ TEST_CASE("an atomic file whose writes failed refuses to commit and keeps the ol
   file.stream() << "new contents\n";
   file.stream().setstate(std::ios::badbit);  // as a full disk would leave it
   CHECK_THROWS_WITH(file.commit(), Catch::Contains(path.string()) && Catch::Contains("writing failed"));
-  CHECK(io_test::read_bytes(path) == "old contents\n");
-  CHECK(files_in(dir.path()) == 1);
+  check_old_file_only(dir);
 }
 
 TEST_CASE("an atomic file in a missing folder is refused naming the file", "[io]") {

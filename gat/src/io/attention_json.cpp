@@ -145,27 +145,14 @@ std::int64_t write_attention_json_file(const std::string& path, const std::vecto
   return records;
 }
 
-std::vector<AttentionWeights<float>> attention_weights(nn::GatModel<float>& model, const Graph& graph,
-                                                       const Features& features) {
+namespace {
+
+void check_inputs(const nn::GatModel<float>& model, const Graph& graph, const Features& features) {
   GAT_REQUIRE(features.rows() == graph.num_nodes(), "attention_weights: ", features.rows(),
               " feature rows for a graph of ", graph.num_nodes(), " nodes");
   GAT_REQUIRE(features.cols() == model.options().in_features, "attention_weights: the features have ",
               features.cols(), " columns but the model expects ", model.options().in_features);
-  model.keep_attention_weights(true);
-  std::vector<AttentionWeights<float>> layers;
-  try {
-    train::predict_logits(model, graph, features);
-    layers.reserve(model.num_attention_layers());
-    for (std::size_t l = 0; l < model.num_attention_layers(); ++l) layers.push_back(model.attention_weights(l));
-  } catch (...) {
-    model.keep_attention_weights(false);
-    throw;
-  }
-  model.keep_attention_weights(false);
-  return layers;
 }
-
-namespace {
 
 // Layer l's weights on a receptive field, back on the graph: the edges into the rows the field
 // computes (its other rows only feed nothing), with graph ids, in the graph's edge order.
@@ -198,11 +185,25 @@ AttentionWeights<float> on_graph(const AttentionWeights<float>& local, const Rec
 }  // namespace
 
 std::vector<AttentionWeights<float>> attention_weights(nn::GatModel<float>& model, const Graph& graph,
+                                                       const Features& features) {
+  check_inputs(model, graph, features);
+  model.keep_attention_weights(true);
+  std::vector<AttentionWeights<float>> layers;
+  try {
+    train::predict_logits(model, graph, features);
+    layers.reserve(model.num_attention_layers());
+    for (std::size_t l = 0; l < model.num_attention_layers(); ++l) layers.push_back(model.attention_weights(l));
+  } catch (...) {
+    model.keep_attention_weights(false);
+    throw;
+  }
+  model.keep_attention_weights(false);
+  return layers;
+}
+
+std::vector<AttentionWeights<float>> attention_weights(nn::GatModel<float>& model, const Graph& graph,
                                                        const Features& features, std::span<const NodeId> nodes) {
-  GAT_REQUIRE(features.rows() == graph.num_nodes(), "attention_weights: ", features.rows(),
-              " feature rows for a graph of ", graph.num_nodes(), " nodes");
-  GAT_REQUIRE(features.cols() == model.options().in_features, "attention_weights: the features have ",
-              features.cols(), " columns but the model expects ", model.options().in_features);
+  check_inputs(model, graph, features);
   const std::int64_t layers = static_cast<std::int64_t>(model.num_attention_layers());
   const ReceptiveField field(graph, nodes, layers);
   const Features inputs = features.rows_of(field.nodes());

@@ -72,13 +72,20 @@ double edge_share(const ReceptiveField& field, const Graph& g) {
   return edges / (static_cast<double>(field.num_layers()) * static_cast<double>(std::max<std::int64_t>(1, g.num_edges())));
 }
 
-bool has_repeats(std::span<const NodeId> nodes, std::int64_t n) {
-  std::vector<bool> seen(static_cast<std::size_t>(n));
-  for (const NodeId v : nodes) {
-    if (seen[static_cast<std::size_t>(v)]) return true;
-    seen[static_cast<std::size_t>(v)] = true;
+// Each node of `nodes` once, in order of first appearance; row_of[k] (when given) is nodes[k]'s
+// position in the result. The nodes must be in [0, n).
+std::vector<NodeId> first_occurrences(std::span<const NodeId> nodes, std::int64_t n, std::vector<NodeId>* row_of) {
+  std::vector<NodeId> distinct, position(static_cast<std::size_t>(n), -1);
+  if (row_of) row_of->resize(nodes.size());
+  for (std::size_t k = 0; k < nodes.size(); ++k) {
+    NodeId& at = position[static_cast<std::size_t>(nodes[k])];
+    if (at < 0) {
+      at = static_cast<NodeId>(distinct.size());
+      distinct.push_back(nodes[k]);
+    }
+    if (row_of) (*row_of)[k] = at;
   }
-  return false;
+  return distinct;
 }
 
 // The nodes one pass computes on: the whole graph, or the receptive field of its split, with the
@@ -88,7 +95,7 @@ class SplitPass {
   SplitPass(const NodeClassificationTask& task, std::span<const NodeId> split, std::int64_t layers, bool use_field)
       : graph_(task.graph), input_(nn::LayerInput<float>::of(*task.features)), labels_(task.labels), rows_(split) {
     // A node listed twice counts twice in the loss; a field has one row per node.
-    if (!use_field || has_repeats(split, task.graph->num_nodes())) return;
+    if (!use_field || first_occurrences(split, task.graph->num_nodes(), nullptr).size() < split.size()) return;
     ReceptiveField field(*task.graph, split, layers);
     if (edge_share(field, *task.graph) > kMaxFieldEdgeShare) return;
     field_ = std::move(field);
@@ -139,18 +146,12 @@ Matrix predict_logits(nn::GatModel<float>& model, const Graph& graph, const Feat
   const std::int64_t n = graph.num_nodes();
   GAT_REQUIRE(features.rows() == n, "predict_logits: features have ", features.rows(), " rows but the graph has ", n,
               " nodes");
+  for (std::size_t k = 0; k < nodes.size(); ++k)
+    GAT_REQUIRE(nodes[k] >= 0 && nodes[k] < n, "predict_logits: node ", k, " is ", nodes[k], ", outside the graph's ", n,
+                " nodes");
   // The field takes each node once; row k of the result is the field row of nodes[k].
-  std::vector<NodeId> distinct, row_of(nodes.size());
-  std::vector<NodeId> position(static_cast<std::size_t>(n), -1);
-  for (std::size_t k = 0; k < nodes.size(); ++k) {
-    const NodeId v = nodes[k];
-    GAT_REQUIRE(v >= 0 && v < n, "predict_logits: node ", k, " is ", v, ", outside the graph's ", n, " nodes");
-    if (position[static_cast<std::size_t>(v)] < 0) {
-      position[static_cast<std::size_t>(v)] = static_cast<NodeId>(distinct.size());
-      distinct.push_back(v);
-    }
-    row_of[k] = position[static_cast<std::size_t>(v)];
-  }
+  std::vector<NodeId> row_of;
+  const std::vector<NodeId> distinct = first_occurrences(nodes, n, &row_of);
   Matrix out(static_cast<std::int64_t>(nodes.size()), model.options().num_classes);
   if (nodes.empty()) return out;
   const ReceptiveField field(graph, distinct, static_cast<std::int64_t>(model.num_attention_layers()));
