@@ -18,51 +18,51 @@ std::size_t files_in(const fs::path& dir) {
   return n;
 }
 
-// A folder holding out.txt with its old contents and nothing else (no temporary left behind).
-void check_old_file_only(const io_test::TempDir& dir) {
-  CHECK(io_test::read_bytes(dir / "out.txt") == "old contents\n");
-  CHECK(files_in(dir.path()) == 1);
-}
+// A fresh folder holding out.txt with its old contents.
+struct OldFile {
+  io_test::TempDir dir{"atomic"};
+  fs::path path = dir / "out.txt";
+  OldFile() { io_test::write_text(path, "old contents\n"); }
+  // Still the old contents, and nothing else in the folder (no temporary left behind).
+  void check_unchanged() const {
+    CHECK(io_test::read_bytes(path) == "old contents\n");
+    CHECK(files_in(dir.path()) == 1);
+  }
+};
 
 }  // namespace
 
 TEST_CASE("an atomic file replaces the old one on commit and leaves nothing else behind", "[io]") {
-  io_test::TempDir dir("atomic");
-  const fs::path path = dir / "out.txt";
-  io_test::write_text(path, "old contents\n");
+  const OldFile f;
   {
-    AtomicFile file(path);
+    AtomicFile file(f.path);
     file.stream() << "new ";
-    CHECK(io_test::read_bytes(path) == "old contents\n");  // not yet
+    CHECK(io_test::read_bytes(f.path) == "old contents\n");  // not yet
     file.stream() << "contents\n";
     file.commit();
   }
-  CHECK(io_test::read_bytes(path) == "new contents\n");
-  CHECK(files_in(dir.path()) == 1);
+  CHECK(io_test::read_bytes(f.path) == "new contents\n");
+  CHECK(files_in(f.dir.path()) == 1);
 }
 
 TEST_CASE("an atomic file left without commit keeps the old file and removes its temporary", "[io]") {
-  io_test::TempDir dir("atomic");
-  const fs::path path = dir / "out.txt";
-  io_test::write_text(path, "old contents\n");
+  const OldFile f;
   try {
-    AtomicFile file(path);
+    AtomicFile file(f.path);
     file.stream() << "half a line";
     throw std::runtime_error("the writer fails half way");
   } catch (const std::runtime_error&) {
   }
-  check_old_file_only(dir);
+  f.check_unchanged();
 }
 
 TEST_CASE("an atomic file whose writes failed refuses to commit and keeps the old file", "[io]") {
-  io_test::TempDir dir("atomic");
-  const fs::path path = dir / "out.txt";
-  io_test::write_text(path, "old contents\n");
-  AtomicFile file(path);
+  const OldFile f;
+  AtomicFile file(f.path);
   file.stream() << "new contents\n";
   file.stream().setstate(std::ios::badbit);  // as a full disk would leave it
-  CHECK_THROWS_WITH(file.commit(), Catch::Contains(path.string()) && Catch::Contains("writing failed"));
-  check_old_file_only(dir);
+  CHECK_THROWS_WITH(file.commit(), Catch::Contains(f.path.string()) && Catch::Contains("writing failed"));
+  f.check_unchanged();
 }
 
 TEST_CASE("an atomic file in a missing folder is refused naming the file", "[io]") {
