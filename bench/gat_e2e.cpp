@@ -246,10 +246,6 @@ int main(int argc, char** argv) {
     const double setup_s = std::chrono::duration<double>(Clock::now() - t0).count();
     all.push_back(run_case("synthetic-" + n, data, threads, epochs, inference_runs, setup_s, sparsify && !dense_features, reorder, receptive_field));
   }
-  if (!json_path.empty()) {
-    gat::io::AtomicFile file(json_path);
-    file.stream() << all.dump(2) << "\n";
-    file.commit();
-  }
+  if (!json_path.empty()) gat::io::AtomicFile::write(json_path, all.dump(2) + "\n");
   return 0;
 }

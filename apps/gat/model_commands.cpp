@@ -99,7 +99,6 @@ NodeId resolve_node(const io::Dataset& ds, const std::string& text) {
   return static_cast<NodeId>(n);
 }
 
-
 // The dataset's own id of node n where it has them, else its index.
 std::string node_id(const io::Dataset& ds, std::int64_t n) {
   return ds.node_names.empty() ? std::to_string(n) : ds.node_names[static_cast<std::size_t>(n)];

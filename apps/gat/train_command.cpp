@@ -127,15 +127,15 @@ int run_train(const TrainFlags& f) {
     if (log)
       for (const train::EpochRecord& e : run.epochs)
         log->stream() << nlohmann::json{{"run", run.run},
-                               {"seed", run.seed},
-                               {"epoch", e.epoch},
-                               {"train_loss", e.train_loss},
-                               {"train_accuracy", e.train_accuracy},
-                               {"val_loss", e.val_loss},
-                               {"val_accuracy", e.val_accuracy},
-                               {"seconds", e.seconds}}
-                    .dump()
-             << '\n';
+                                        {"seed", run.seed},
+                                        {"epoch", e.epoch},
+                                        {"train_loss", e.train_loss},
+                                        {"train_accuracy", e.train_accuracy},
+                                        {"val_loss", e.val_loss},
+                                        {"val_accuracy", e.val_accuracy},
+                                        {"seconds", e.seconds}}
+                             .dump()
+                      << '\n';
     const train::TrainResult& result = run.result;
     runs.push_back({{"seed", run.seed},
                     {"test_accuracy", result.test_accuracy},
@@ -176,11 +176,7 @@ int run_train(const TrainFlags& f) {
     std::cout << "test accuracy over " << f.runs << " run(s): " << std::fixed << std::setprecision(2) << 100 * mean
               << " +- " << 100 * std_dev << " %\n";
   if (log) log->commit();
-  if (!f.summary.empty()) {
-    io::AtomicFile file(f.summary);
-    file.stream() << summary.dump(2) << "\n";
-    file.commit();
-  }
+  if (!f.summary.empty()) io::AtomicFile::write(f.summary, summary.dump(2) + "\n");
   if (!f.save.empty()) {
     nn::GatModelOptions saved = best_model->options();
     io::save_checkpoint(f.save, *best_model,

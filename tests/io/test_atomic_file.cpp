@@ -43,6 +43,9 @@ TEST_CASE("an atomic file replaces the old one on commit and leaves nothing else
   }
   CHECK(io_test::read_bytes(f.path) == "new contents\n");
   CHECK(files_in(f.dir.path()) == 1);
+  AtomicFile::write(f.path, "whole text\n");
+  CHECK(io_test::read_bytes(f.path) == "whole text\n");
+  CHECK(files_in(f.dir.path()) == 1);
 }
 
 TEST_CASE("an atomic file left without commit keeps the old file and removes its temporary", "[io]") {

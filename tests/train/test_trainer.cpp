@@ -152,6 +152,14 @@ TEST_CASE("predictions for a few nodes from their receptive field equal the whol
     for (std::int64_t c = 0; c < all.cols(); ++c)
       CHECK(some(static_cast<std::int64_t>(k), c) == Approx(all(nodes[k], c)).margin(1e-5));
   CHECK(train::predict_logits(model, p.graph, p.data.features, std::vector<NodeId>{}).rows() == 0);
+  const std::vector<NodeId> targets{33, 2707};
+  const ReceptiveField field(p.graph, targets, 2);
+  const Matrix on_field = train::predict_logits(model, p.graph, p.data.features, field);
+  REQUIRE(on_field.rows() == 2);
+  for (std::int64_t c = 0; c < all.cols(); ++c) {
+    CHECK(on_field(0, c) == Approx(all(33, c)).margin(1e-5));
+    CHECK(on_field(1, c) == Approx(all(2707, c)).margin(1e-5));
+  }
   CHECK_THROWS_WITH(train::predict_logits(model, p.graph, p.data.features, std::vector<NodeId>{5, 2708}),
                     Catch::Contains("node 1 is 2708, outside the graph's 2708 nodes"));
 }

@@ -16,7 +16,7 @@ AtomicFile::AtomicFile(std::filesystem::path path, std::ios::openmode mode)
 }
 
 AtomicFile::~AtomicFile() {
-  if (committed_) return;
+  if (finished_) return;
   out_.close();
   std::error_code ignored;
   std::filesystem::remove(tmp_, ignored);
@@ -29,17 +29,23 @@ void AtomicFile::commit() {
   if (!written || out_.fail()) {
     std::error_code ignored;
     std::filesystem::remove(tmp_, ignored);
-    committed_ = true;  // nothing left to clean up
+    finished_ = true;
     throw DataError(path_.string(), 0, "writing failed (disk full?); the file was left as it was");
   }
   std::error_code ec;
   std::filesystem::rename(tmp_, path_, ec);
-  committed_ = true;
+  finished_ = true;
   if (ec) {
     std::error_code ignored;
     std::filesystem::remove(tmp_, ignored);
     throw DataError(path_.string(), 0, "cannot move the new file into place: " + ec.message());
   }
+}
+
+void AtomicFile::write(const std::filesystem::path& path, std::string_view text) {
+  AtomicFile file(path);
+  file.stream() << text;
+  file.commit();
 }
 
 }  // namespace gat::io

@@ -206,13 +206,10 @@ std::vector<AttentionWeights<float>> attention_weights(nn::GatModel<float>& mode
   check_inputs(model, graph, features);
   const std::int64_t layers = static_cast<std::int64_t>(model.num_attention_layers());
   const ReceptiveField field(graph, nodes, layers);
-  const Features inputs = features.rows_of(field.nodes());
   std::vector<AttentionWeights<float>> out;
   model.keep_attention_weights(true);
   try {
-    model.eval();
-    const nn::ForwardContext ctx{&graph, {}, &field};
-    model.forward(ctx, nn::LayerInput<float>::of(inputs));
+    train::predict_logits(model, graph, features, field);
     for (std::int64_t l = 0; l < layers; ++l)
       out.push_back(on_graph(model.attention_weights(static_cast<std::size_t>(l)), field, l));
   } catch (...) {

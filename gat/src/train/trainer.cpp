@@ -155,14 +155,21 @@ Matrix predict_logits(nn::GatModel<float>& model, const Graph& graph, const Feat
   Matrix out(static_cast<std::int64_t>(nodes.size()), model.options().num_classes);
   if (nodes.empty()) return out;
   const ReceptiveField field(graph, distinct, static_cast<std::int64_t>(model.num_attention_layers()));
-  const Features inputs = features.rows_of(field.nodes());
-  model.eval();
-  const nn::ForwardContext ctx{&graph, {}, &field};
-  const MatrixView<const float> logits = model.forward(ctx, nn::LayerInput<float>::of(inputs)).dense;
+  const Matrix logits = predict_logits(model, graph, features, field);
   for (std::size_t k = 0; k < nodes.size(); ++k)
     std::copy(logits.row_ptr(row_of[k]), logits.row_ptr(row_of[k]) + logits.cols(),
               out.row_ptr(static_cast<std::int64_t>(k)));
   return out;
+}
+
+Matrix predict_logits(nn::GatModel<float>& model, const Graph& graph, const Features& features,
+                      const ReceptiveField& field) {
+  GAT_REQUIRE(features.rows() == graph.num_nodes(), "predict_logits: features have ", features.rows(),
+              " rows but the graph has ", graph.num_nodes(), " nodes");
+  const Features inputs = features.rows_of(field.nodes());
+  model.eval();
+  const nn::ForwardContext ctx{&graph, {}, &field};
+  return Matrix::from_view(model.forward(ctx, nn::LayerInput<float>::of(inputs)).dense);
 }
 
 TrainResult train_node_classifier(nn::GatModel<float>& model, const NodeClassificationTask& task,

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <ios>
 #include <ostream>
+#include <string_view>
 
 namespace gat::io {
 
@@ -24,11 +25,13 @@ class AtomicFile {
   // DataError naming the file (a failed write, e.g. a full disk, or a failed rename), after
   // removing the temporary.
   void commit();
+  // The whole of `text` as the file, the same way.
+  static void write(const std::filesystem::path& path, std::string_view text);
 
  private:
   std::filesystem::path path_, tmp_;
   std::ofstream out_;
-  bool committed_ = false;
+  bool finished_ = false;  // committed, or its temporary already removed
 };
 
 }  // namespace gat::io

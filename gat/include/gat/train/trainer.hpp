@@ -85,5 +85,11 @@ Matrix predict_logits(nn::GatModel<float>& model, const Graph& graph, const Feat
 // outside the graph.
 Matrix predict_logits(nn::GatModel<float>& model, const Graph& graph, const Features& features,
                       std::span<const NodeId> nodes);
+// The logits of a receptive field's targets (field.num_targets() x classes, in the field's order)
+// from an evaluation-mode pass over the field alone, its nodes' features gathered from
+// `features`. The layers keep what the pass saw (e.g. their attention weights over the field's
+// layer graphs) until the next one.
+Matrix predict_logits(nn::GatModel<float>& model, const Graph& graph, const Features& features,
+                      const ReceptiveField& field);
 
 }  // namespace gat::train
