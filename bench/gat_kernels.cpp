@@ -1,7 +1,8 @@
 // Google Benchmark micro-benchmarks of the kernels behind a GAT training step, on a Cora-sized
 // synthetic citation graph (2708 nodes, ~13k edges with self-loops) and, for the edge kernels, a
 // large one (default 100k nodes with the generator's Cora-like degree): fused forward and backward
-// attention (8 heads x 8 features, dropout 0.6) and the single-head output layer (1 x 7, forward and
+// attention (8 heads x 8 features, dropout 0.6; second argument 1: the source scores taken from the
+// gathered value rows, ConcatScore::source_attention) and the single-head output layer (1 x 7, forward and
 // backward), the unfused reference forward (scores, edge softmax,
 // dropout, aggregate), the projection with sparse (bag-of-words) and dense input, a whole GATConv
 // layer forward + backward, and the Adam step.
@@ -70,6 +71,7 @@ struct GraphCase {
   gat::io::Dataset data;
   gat::Graph graph;      // with one self-loop per node, as GATConv uses it
   gat::Matrix h, src, dst, d_out;
+  gat::Matrix att, src_of_h;           // src_of_h = head_dot(h, att), as GATConv's source scores
   gat::Matrix h1, src1, dst1, d_out1;  // a single-head output layer: 1 head x kClasses
 };
 
@@ -119,6 +121,10 @@ const GraphCase& graph_case(std::int64_t nodes) {
     fill(slot->src, 2);
     fill(slot->dst, 3);
     fill(slot->d_out, 4);
+    slot->att = gat::Matrix(1, kHeads * kF);
+    slot->src_of_h = gat::Matrix(n, kHeads);
+    fill(slot->att, 8);
+    gat::attention::head_dot<float>(slot->h.view(), slot->att.view(), kHeads, slot->src_of_h.view());
     slot->h1 = gat::Matrix(n, kClasses);
     slot->src1 = gat::Matrix(n, 1);
     slot->dst1 = gat::Matrix(n, 1);
@@ -137,9 +143,22 @@ const GraphCase& graph_case(std::int64_t nodes) {
 
 // Compulsory bytes of one fused pass: per edge the source's value row (H*F floats) and its score
 // row (H floats) plus an index; per node its output row and scores.
-double fused_bytes(const GraphCase& c) {
+// Without the score row when the kernels take a source's scores from its value row.
+double fused_bytes(const GraphCase& c, bool source_from_values = false) {
   const double e = static_cast<double>(c.graph.num_edges()), n = static_cast<double>(c.graph.num_nodes());
-  return e * (kHeads * kF + kHeads) * 4.0 + e * 8.0 + n * (2 * kHeads * kF + 4 * kHeads) * 4.0;
+  const double score_row = source_from_values ? 0 : kHeads;
+  return e * (kHeads * kF + score_row) * 4.0 + e * 8.0 + n * (2 * kHeads * kF + 4 * kHeads) * 4.0;
+}
+
+// The 8-head benchmarks' second argument: 0, source scores read from their rows; 1, taken from the
+// value rows the kernels gather (ConcatScore::source_attention, as GATConv without value dropout).
+struct SourceScores {
+  gat::MatrixView<const float> src;
+  gat::attention::ConcatScore score;
+};
+SourceScores source_scores(const GraphCase& c, std::int64_t from_values) {
+  if (from_values) return {c.src_of_h.view(), gat::attention::ConcatScore{0.2, c.att.view()}};
+  return {c.src.view(), gat::attention::ConcatScore{}};
 }
 
 using Clock = std::chrono::steady_clock;
@@ -159,38 +178,41 @@ void set_counters(benchmark::State& state, const GraphCase& c, double bytes, Clo
 
 void BM_FusedForward(benchmark::State& state) {
   const GraphCase& c = graph_case(state.range(0));
+  const SourceScores s = source_scores(c, state.range(1));
   const gat::attention::AttentionDropout drop{0.6f, {1, 2}};
   gat::Matrix out(c.graph.num_nodes(), kHeads * kF);
   gat::attention::GraphAttentionState<float> st;
   // one untimed call first (page faults of fresh outputs and scratch)
-  gat::attention::gat_attention_forward<float>(c.graph, c.src.view(), c.dst.view(), c.h.view(), kHeads, {}, drop,
+  gat::attention::gat_attention_forward<float>(c.graph, s.src, c.dst.view(), c.h.view(), kHeads, s.score, drop,
                                                out.view(), st, false);
   const auto t0 = Clock::now();
   for (auto _ : state) {
-    gat::attention::gat_attention_forward<float>(c.graph, c.src.view(), c.dst.view(), c.h.view(), kHeads, {}, drop,
+    gat::attention::gat_attention_forward<float>(c.graph, s.src, c.dst.view(), c.h.view(), kHeads, s.score, drop,
                                                  out.view(), st, false);
     benchmark::DoNotOptimize(out.data());
   }
-  set_counters(state, c, fused_bytes(c), t0);
+  set_counters(state, c, fused_bytes(c, state.range(1) != 0), t0);
 }
 
 void BM_FusedBackward(benchmark::State& state) {
   const GraphCase& c = graph_case(state.range(0));
+  const SourceScores s = source_scores(c, state.range(1));
   const gat::attention::AttentionDropout drop{0.6f, {1, 2}};
   const std::int64_t n = c.graph.num_nodes();
   gat::Matrix out(n, kHeads * kF), d_src(n, kHeads), d_dst(n, kHeads), d_h(n, kHeads * kF);
   gat::attention::GraphAttentionState<float> st;
-  gat::attention::gat_attention_forward<float>(c.graph, c.src.view(), c.dst.view(), c.h.view(), kHeads, {}, drop,
+  gat::attention::gat_attention_forward<float>(c.graph, s.src, c.dst.view(), c.h.view(), kHeads, s.score, drop,
                                                out.view(), st, false);
-  gat::attention::gat_attention_backward<float>(c.graph, c.src.view(), c.dst.view(), c.h.view(), kHeads, {}, drop, st,
+  gat::attention::gat_attention_backward<float>(c.graph, s.src, c.dst.view(), c.h.view(), kHeads, s.score, drop, st,
                                                 c.d_out.view(), d_src.view(), d_dst.view(), d_h.view());  // untimed
   const auto t0 = Clock::now();
   for (auto _ : state) {
-    gat::attention::gat_attention_backward<float>(c.graph, c.src.view(), c.dst.view(), c.h.view(), kHeads, {}, drop,
+    gat::attention::gat_attention_backward<float>(c.graph, s.src, c.dst.view(), c.h.view(), kHeads, s.score, drop,
                                                   st, c.d_out.view(), d_src.view(), d_dst.view(), d_h.view());
     benchmark::DoNotOptimize(d_h.data());
   }
-  set_counters(state, c, 2 * fused_bytes(c) + static_cast<double>(c.graph.num_edges()) * kHeads * 8.0, t0);
+  set_counters(state, c, 2 * fused_bytes(c, state.range(1) != 0) + static_cast<double>(c.graph.num_edges()) * kHeads * 8.0,
+               t0);
 }
 
 // The single-head output layer (1 x kClasses, dropout 0.6): forward then backward per iteration.
@@ -364,8 +386,10 @@ int main(int argc, char** argv) {
   std::printf("STREAM triad %s: %.2f GB/s (%d thread(s)); \"of_triad\" = bytes/s / this\n",
               triad_gbs > 0 ? "given" : "measured here", g_triad_bytes_per_s / 1e9, threads);
   for (const std::int64_t nodes : {std::int64_t{2708}, g_large_nodes}) {
-    benchmark::RegisterBenchmark("BM_FusedForward", BM_FusedForward)->Arg(nodes)->UseRealTime()->Unit(benchmark::kMicrosecond);
-    benchmark::RegisterBenchmark("BM_FusedBackward", BM_FusedBackward)->Arg(nodes)->UseRealTime()->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark("BM_FusedForward", BM_FusedForward)->Args({nodes, 0})->Args({nodes, 1})->UseRealTime()
+        ->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark("BM_FusedBackward", BM_FusedBackward)->Args({nodes, 0})->Args({nodes, 1})->UseRealTime()
+        ->Unit(benchmark::kMicrosecond);
     benchmark::RegisterBenchmark("BM_UnfusedForward", BM_UnfusedForward)->Arg(nodes)->UseRealTime()->Unit(benchmark::kMicrosecond);
     benchmark::RegisterBenchmark("BM_FusedOutputLayer", BM_FusedOutputLayer)->Arg(nodes)->UseRealTime()->Unit(benchmark::kMicrosecond);
   }

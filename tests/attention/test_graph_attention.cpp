@@ -762,3 +762,60 @@ TEST_CASE("the float 8 x 8 backward without per-edge records (past 2^20 edges) a
   CHECK(attn_test::bitwise_equal(one.d_src, two.d_src));
   CHECK(attn_test::bitwise_equal(one.d_dst, two.d_dst));
 }
+
+namespace {
+
+// The 8 x 8 kernels once with src = head_dot(values, a) given as scores and once told to take
+// them from the value rows (ConcatScore::source_attention): every result must be the same bits.
+void check_sources_from_values(std::int64_t n, std::int64_t edges, std::uint64_t seed) {
+  const std::int64_t heads = 8, F = 8;
+  const Graph g = attn_test::random_graph(n, edges, seed, /*isolated=*/5);
+  const Matrix values = random_matrix<float>(n, heads * F, seed + 1);
+  const Matrix att = random_matrix<float>(1, heads * F, seed + 2, 2.0);
+  const Matrix dst = random_matrix<float>(n, heads, seed + 3, 2.0);
+  const Matrix d_out = random_matrix<float>(n, heads * F, seed + 4);
+  Matrix src(n, heads);
+  head_dot<float>(values.view(), att.view(), heads, src.view());
+  const AttentionDropout drop{0.5f, RandomKey{seed, 5}};
+  const FusedRun<float> given = fused_gat(g, src, dst, values, d_out, heads, ConcatScore{0.2}, drop);
+  const FusedRun<float> from_rows = fused_gat(g, src, dst, values, d_out, heads, ConcatScore{0.2, att.view()}, drop);
+  CHECK(attn_test::bitwise_equal(given.out, from_rows.out));
+  CHECK(attn_test::bitwise_equal(given.weights, from_rows.weights));
+  CHECK(attn_test::bitwise_equal(given.d_values, from_rows.d_values));
+  CHECK(attn_test::bitwise_equal(given.d_src, from_rows.d_src));
+  CHECK(attn_test::bitwise_equal(given.d_dst, from_rows.d_dst));
+}
+
+}  // namespace
+
+TEST_CASE("8 x 8 attention taking the source scores from the value rows gives the bits of the scores given",
+          "[attention][graph]") {
+  // The kernels take the scores from the rows from 8 MiB of scores (2^18 nodes) on.
+  const std::int64_t n = (std::int64_t{1} << 18) + 1000;
+  SECTION("below 2^20 edges: per-edge records in the backward pass") { check_sources_from_values(n, 3 * n, 171); }
+  SECTION("past 2^20 edges where the backward pass recomputes from per-node rows") {
+    check_sources_from_values(n, 8 * n, 181);
+  }
+  SECTION("a small graph, where the scores are read") { check_sources_from_values(500, 16 * 500, 191); }
+}
+
+TEST_CASE("an attention vector that does not give the source scores is refused", "[attention][graph][errors]") {
+  const std::int64_t n = 50, heads = 8, F = 8;
+  const Graph g = attn_test::random_graph(n, 4 * n, 191, /*isolated=*/0);
+  const Matrix values = random_matrix<float>(n, heads * F, 192), att = random_matrix<float>(1, heads * F, 193);
+  const Matrix dst = random_matrix<float>(n, heads, 194);
+  Matrix src(n, heads), out(n, heads * F);
+  head_dot<float>(values.view(), att.view(), heads, src.view());
+  GraphAttentionState<float> st;
+  const Matrix other = random_matrix<float>(1, heads * F, 195);
+  CHECK_THROWS_WITH(gat_attention_forward<float>(g, src.view(), dst.view(), values.view(), heads,
+                                                 ConcatScore{0.2, other.view()}, {}, out.view(), st),
+                    Catch::Contains("source_attention does not give src_score at row 0"));
+  const Matrix short_att = random_matrix<float>(1, heads * F - 1, 196);
+  CHECK_THROWS_WITH(gat_attention_forward<float>(g, src.view(), dst.view(), values.view(), heads,
+                                                 ConcatScore{0.2, short_att.view()}, {}, out.view(), st),
+                    Catch::Contains("score.source_attention"));
+  // the right vector is accepted
+  CHECK_NOTHROW(gat_attention_forward<float>(g, src.view(), dst.view(), values.view(), heads,
+                                             ConcatScore{0.2, att.view()}, {}, out.view(), st));
+}

@@ -64,6 +64,15 @@ inline float max8(v8f v) {
   return m;
 }
 
+// The eight heads' dots of one 8 x 8 row with an attention vector a (8 vectors of 8): head_dot's
+// 8 x 8 form and the kernels that take a source's score from its gathered value row share it, so
+// both give the same bits.
+inline v8f head_dots8(const float* row, const v8f* a) {
+  v8f p[8];
+  for (int h = 0; h < 8; ++h) p[h] = load8(row + 8 * h) * a[h];
+  return lane_sums8(p);
+}
+
 // ---- 8 heads x 8 features ------------------------------------------------------------------------
 
 // A scorer may give all eight heads of an edge as a vector (scores8) and the factor its score
@@ -97,6 +106,22 @@ constexpr bool kHasSlope1 = requires(const Scorer& sc) {
   sc.d_src(0, 0);
 };
 
+// A scorer that takes source j's eight scores from j's value row (src8_of_row; GAT's when the
+// values are the projection its source scores were computed from): the 8-head kernels, which
+// gather that row anyway, then read no source-score row: one random cache line fewer per edge.
+template <class Scorer>
+constexpr bool kSourceFromValues = requires(const Scorer& sc, const float* row, v8f z) {
+  sc.src8_of_row(row);
+  sc.scores8_of_sum(z);
+  sc.dst.row_ptr(0);
+};
+
+// z = src(j) + dst(i) of edge j -> i for such a scorer (the order of ConcatEdgeScorer::z8).
+template <class Scorer>
+[[gnu::always_inline]] inline v8f z8_from_row(const Scorer& sc, std::int64_t i, const float* value_row) {
+  return sc.src8_of_row(value_row) + load8(sc.dst.row_ptr(i));
+}
+
 // On graphs beyond the cache, the rows that edge e + kPrefetchEdges will gather are requested
 // while edge e is computed: a fixed distance in edges, not a row ahead (rows have 1 to thousands of
 // edges, and a whole row's requests at once overflow the core's miss buffers). 1e6 nodes, in-degree
@@ -120,7 +145,8 @@ template <class Scorer>
                                                      const NodeId* sources, std::int64_t e, std::int64_t edges) {
   const std::int64_t ahead = std::min(e + kPrefetchEdges, edges - 1);
   prefetch_row(values, sources[ahead]);
-  if constexpr (requires { sc.prefetch_source(std::int64_t{}); }) sc.prefetch_source(sources[ahead]);
+  if constexpr (requires { sc.prefetch_source(std::int64_t{}); } && !kSourceFromValues<Scorer>)
+    sc.prefetch_source(sources[ahead]);
 }
 
 template <class T>
@@ -186,7 +212,10 @@ void fused_forward_8x8(const Graph& g, const Scorer& sc, MatrixView<const float>
       v8f mx = splat8(-std::numeric_limits<float>::infinity());
       for (std::int64_t e = 0; e < deg; ++e) {
         if (prefetch) prefetch_incoming(sc, values, sources, e0 + e, num_edges);
-        p[e] = scores8_of(sc, i, sources[e0 + e]);
+        if constexpr (kSourceFromValues<Scorer>)
+          p[e] = sc.scores8_of_sum(z8_from_row(sc, i, values.row_ptr(sources[e0 + e])));
+        else
+          p[e] = scores8_of(sc, i, sources[e0 + e]);
         mx = select8(p[e] > mx, p[e], mx);
         if (inline_drop) d[e] = hd.factors(e0 + e);
       }
@@ -323,13 +352,14 @@ void fused_backward_8x8(const Graph& g, const Scorer& sc, MatrixView<const float
   float* node_rows = recompute ? backward_edge_buffer<float>(1, g.num_nodes() * kNodeRowFloats) : nullptr;
 
   for_rows(in_offsets, [&](std::int64_t begin, std::int64_t end) {
-    std::vector<v8f> p, d, gd;
+    std::vector<v8f> p, d, gd, z;  // z: src(j) + dst(i) per edge, when taken from the value rows
     for (std::int64_t i = begin; i < end; ++i) {
       const std::int64_t e0 = in_offsets[i], e1 = in_offsets[i + 1], deg = e1 - e0;
       if (deg == 0) continue;
       grow(p, deg);
       grow(d, deg);
       grow(gd, deg);
+      if constexpr (kSourceFromValues<Scorer>) grow(z, deg);
       const v8f m = load8(rmax.row_ptr(i));
       const v8f inv = splat8(1.0f) / load8(rsum.row_ptr(i));
       if (!inline_drop) drop.row(e0, e1, reinterpret_cast<float*>(d.data()));
@@ -337,7 +367,12 @@ void fused_backward_8x8(const Graph& g, const Scorer& sc, MatrixView<const float
       for (int h = 0; h < 8; ++h) go[h] = load8(d_out.row_ptr(i) + 8 * h);
       for (std::int64_t e = 0; e < deg; ++e) {
         if (prefetch) prefetch_incoming(sc, values, sources, e0 + e, num_edges);
-        p[e] = scores8_of(sc, i, sources[e0 + e]) - m;
+        if constexpr (kSourceFromValues<Scorer>) {
+          z[e] = z8_from_row(sc, i, values.row_ptr(sources[e0 + e]));
+          p[e] = sc.scores8_of_sum(z[e]) - m;
+        } else {
+          p[e] = scores8_of(sc, i, sources[e0 + e]) - m;
+        }
       }
       std::int64_t e2 = 0;  // the exps two edges to a 16-lane vector, as in the forward pass
       for (; e2 + 1 < deg; e2 += 2) {
@@ -368,7 +403,12 @@ void fused_backward_8x8(const Graph& g, const Scorer& sc, MatrixView<const float
       for (std::int64_t e = 0; e < deg; ++e) {
         const v8f ds = p[e] * (gd[e] - c);
         if constexpr (kHasSlopes8<Scorer>) {
-          const v8f sloped = ds * sc.slopes8(i, sources[e0 + e]);
+          v8f slope;
+          if constexpr (kSourceFromValues<Scorer>)
+            slope = sc.slopes8_of_sum(z[e]);
+          else
+            slope = sc.slopes8(i, sources[e0 + e]);
+          const v8f sloped = ds * slope;
           if (!recompute) store8(records + (e0 + e) * 16 + 8, sloped);
           dst_acc += sloped;
         } else {

@@ -1,5 +1,7 @@
 #include "gat/nn/gat_conv.hpp"
 
+#include <type_traits>
+
 #include "gat/nn/dropout.hpp"
 #include "gat/nn/init.hpp"
 
@@ -79,7 +81,7 @@ LayerInput<T> GATConv<T>::forward(const ForwardContext& ctx, const LayerInput<T>
   }
   heads_out_.resize_uninitialized(g.num_nodes(), h_.cols());
   attention::gat_attention_forward<T>(g, src_score_.view(), dst_score_.view(), values->view(), heads,
-                                      {options_.negative_slope}, attention_dropout_, heads_out_.view(), state_,
+                                      concat_score(), attention_dropout_, heads_out_.view(), state_,
                                       keep_weights_);
   output_ = detail::merge_heads<T>(heads_out_, heads, options_.concat, bias_, out_);
   if (res_weight_) {
@@ -88,6 +90,17 @@ LayerInput<T> GATConv<T>::forward(const ForwardContext& ctx, const LayerInput<T>
       for (std::int64_t c = 0; c < output_.cols(); ++c) output_(r, c) += residual_(r, c);
   }
   return LayerInput<T>::of(output_);
+}
+
+// The source scores are head_dot(h_, att_src): while the values are h_ itself (no value dropout),
+// the attention kernels may take them from the value rows they gather (ConcatScore).
+template <class T>
+attention::ConcatScore GATConv<T>::concat_score() const {
+  attention::ConcatScore score{options_.negative_slope};
+  if constexpr (std::is_same_v<T, float>) {
+    if (value_drop_p_ == 0) score.source_attention = att_src_->value.view();
+  }
+  return score;
 }
 
 template <class T>
@@ -106,7 +119,7 @@ MatrixView<const T> GATConv<T>::backward(const ForwardContext&, MatrixView<const
   d_h_.resize_uninitialized(g.num_nodes(), h_.cols());
   const BasicMatrix<T>& values = value_drop_p_ > 0 ? values_ : h_;
   attention::gat_attention_backward<T>(g, src_score_.view(), dst_score_.view(), values.view(), heads,
-                                       {options_.negative_slope}, attention_dropout_, state_, d_heads,
+                                       concat_score(), attention_dropout_, state_, d_heads,
                                        d_src_.view(), d_dst_.view(), d_h_.view());
   if (value_drop_p_ > 0) dropout_backward_kept<T>(d_h_.view(), value_drop_p_, value_keep_, d_h_.view());
   attention::head_dot_backward<T>(h_.view(), att_src_->value.view(), heads, d_src_.view(), d_h_.view(),

@@ -53,6 +53,12 @@ struct GraphAttentionState {
 // GAT (Velickovic et al. 2018): e(j->i,h) = LeakyReLU(src[j,h] + dst[i,h]).
 struct ConcatScore {
   double negative_slope = 0.2;
+  // Optional (float): the 1 x H*F attention vector src_score was computed from, when src_score =
+  // head_dot(values, source_attention). Given, the 8 x 8-head kernels take each source's scores
+  // from its value row, which they gather anyway, instead of reading src_score's row: one random
+  // cache line fewer per edge on graphs beyond the cache, the same bits. A vector that does not
+  // give src_score is an error.
+  MatrixView<const float> source_attention{};
 };
 
 // GATv2 (Brody et al. 2022) / Bahdanau et al. 2015 additive score:

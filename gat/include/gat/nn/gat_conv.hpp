@@ -95,6 +95,8 @@ class GATConv : public Layer<T> {
   BasicMatrix<T> residual_;  // x W_res^T in forward, its input gradient in backward
   attention::GraphAttentionState<T> state_;
   BasicMatrix<T> d_heads_, d_src_, d_dst_, d_h_, d_in_;
+
+  attention::ConcatScore concat_score() const;
 };
 
 }  // namespace gat::nn
