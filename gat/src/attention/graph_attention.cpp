@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <optional>
 #include <vector>
 
 #include "attention/fused_vector_kernels.hpp"
@@ -200,31 +201,27 @@ namespace {
 // backward -10% and -28% with 1 and 2 threads).
 constexpr std::int64_t kSourcesFromValuesAboveBytes = std::int64_t{8} << 20;
 
-// Whether the 8-head kernels take the source scores from the value rows: ConcatScore names the
-// attention vector src_score came from, the shapes are the 8 x 8 kernels', the scores are beyond
-// the cache. The hint is checked on the first and last rows (same bits expected) at any size, so
-// that a wrong one is an error and not a silently different model.
-bool sources_from_values(const char* fn, MatrixView<const float> src_score, MatrixView<const float> values,
-                         std::int64_t heads, const ConcatScore& score) {
+// The scorer that takes the source scores from the value rows, when the 8-head kernels should:
+// ConcatScore names the attention vector src_score came from, the shapes are the 8 x 8 kernels',
+// the scores are beyond the cache. The hint is checked on the first and last rows (same bits
+// expected) at any size, so that a wrong one is an error and not a silently different model.
+std::optional<ConcatSourceFromValues> source_scorer(const char* fn, const ConcatEdgeScorer<float>& sc,
+                                                    MatrixView<const float> values, std::int64_t heads,
+                                                    const ConcatScore& score) {
   const MatrixView<const float> a = score.source_attention;
-  if (a.rows() == 0 && a.cols() == 0) return false;
+  if (a.rows() == 0 && a.cols() == 0) return std::nullopt;
   require_shape(fn, "score.source_attention", a, 1, values.cols());
-  if (heads != 8 || values.cols() != 64) return false;
-  detail::v8f att[8];
-  for (int h = 0; h < 8; ++h) att[h] = detail::load8(a.row_ptr(0) + 8 * h);
+  if (heads != 8 || values.cols() != 64) return std::nullopt;
+  ConcatSourceFromValues out{sc, {}};
+  for (int h = 0; h < 8; ++h) out.att[h] = detail::load8(a.row_ptr(0) + 8 * h);
   for (const std::int64_t r : {std::int64_t{0}, values.rows() - 1}) {
     if (r < 0) continue;
-    const detail::v8f s = detail::head_dots8(values.row_ptr(r), att);
-    GAT_REQUIRE(std::memcmp(&s, src_score.row_ptr(r), sizeof s) == 0, fn,
+    const detail::v8f s = out.src8_of_row(values.row_ptr(r));
+    GAT_REQUIRE(std::memcmp(&s, sc.src.row_ptr(r), sizeof s) == 0, fn,
                 ": score.source_attention does not give src_score at row ", r,
                 " (src_score must be head_dot(values, source_attention))");
   }
-  return src_score.rows() * 8 * static_cast<std::int64_t>(sizeof(float)) >= kSourcesFromValuesAboveBytes;
-}
-
-ConcatSourceFromValues with_source_attention(const ConcatEdgeScorer<float>& sc, const ConcatScore& score) {
-  ConcatSourceFromValues out{sc, {}};
-  for (int h = 0; h < 8; ++h) out.att[h] = detail::load8(score.source_attention.row_ptr(0) + 8 * h);
+  if (sc.src.rows() * 8 * static_cast<std::int64_t>(sizeof(float)) < kSourcesFromValuesAboveBytes) return std::nullopt;
   return out;
 }
 
@@ -243,8 +240,8 @@ void gat_attention_forward(const Graph& g, MatrixView<const T> src_score, Matrix
   require_shape(fn, "out", MatrixView<const T>(out), g.num_nodes(), values.cols());
   const ConcatEdgeScorer<T> sc{src_score, dst_score, static_cast<T>(score.negative_slope)};
   if constexpr (std::is_same_v<T, float>) {
-    if (sources_from_values(fn, src_score, values, heads, score))
-      return detail::fused_forward_8x8(g, with_source_attention(sc, score), values, dropout, out, state, keep_weights);
+    if (const auto from_rows = source_scorer(fn, sc, values, heads, score))
+      return detail::fused_forward_8x8(g, *from_rows, values, dropout, out, state, keep_weights);
   }
   detail::fused_forward(g, sc, values, heads, dropout, out, state, keep_weights);
 }
@@ -271,8 +268,8 @@ void gat_attention_backward(const Graph& g, MatrixView<const T> src_score, Matri
   detail::set_zero(d_values);
   ConcatEdgeScorer<T> sc{src_score, dst_score, static_cast<T>(score.negative_slope), d_src_score, d_dst_score};
   if constexpr (std::is_same_v<T, float>) {
-    if (sources_from_values(fn, src_score, values, heads, score))
-      return detail::fused_backward_8x8(g, with_source_attention(sc, score), values, dropout, state, d_out, d_values);
+    if (const auto from_rows = source_scorer(fn, sc, values, heads, score))
+      return detail::fused_backward_8x8(g, *from_rows, values, dropout, state, d_out, d_values);
   }
   detail::fused_backward(g, sc, values, heads, dropout, state, d_out, d_values);
 }
