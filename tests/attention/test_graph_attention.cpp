@@ -777,19 +777,24 @@ void check_sources_from_values(std::int64_t n, std::int64_t edges, std::uint64_t
   Matrix src(n, heads);
   head_dot<float>(values.view(), att.view(), heads, src.view());
   const AttentionDropout drop{0.5f, RandomKey{seed, 5}};
+  set_num_threads(1);
   const FusedRun<float> given = fused_gat(g, src, dst, values, d_out, heads, ConcatScore{0.2}, drop);
-  const FusedRun<float> from_rows = fused_gat(g, src, dst, values, d_out, heads, ConcatScore{0.2, att.view()}, drop);
-  CHECK(attn_test::bitwise_equal(given.out, from_rows.out));
-  CHECK(attn_test::bitwise_equal(given.weights, from_rows.weights));
-  CHECK(attn_test::bitwise_equal(given.d_values, from_rows.d_values));
-  CHECK(attn_test::bitwise_equal(given.d_src, from_rows.d_src));
-  CHECK(attn_test::bitwise_equal(given.d_dst, from_rows.d_dst));
+  for (const int threads : {1, 2}) {
+    set_num_threads(threads);
+    const FusedRun<float> from_rows = fused_gat(g, src, dst, values, d_out, heads, ConcatScore{0.2, att.view()}, drop);
+    CHECK(attn_test::bitwise_equal(given.out, from_rows.out));
+    CHECK(attn_test::bitwise_equal(given.weights, from_rows.weights));
+    CHECK(attn_test::bitwise_equal(given.d_values, from_rows.d_values));
+    CHECK(attn_test::bitwise_equal(given.d_src, from_rows.d_src));
+    CHECK(attn_test::bitwise_equal(given.d_dst, from_rows.d_dst));
+  }
+  set_num_threads(0);
 }
 
 }  // namespace
 
 TEST_CASE("8 x 8 attention taking the source scores from the value rows gives the bits of the scores given",
-          "[attention][graph]") {
+          "[attention][graph][threads]") {
   // The kernels take the scores from the rows from 8 MiB of scores (2^18 nodes) on.
   const std::int64_t n = (std::int64_t{1} << 18) + 1000;
   SECTION("below 2^20 edges: per-edge records in the backward pass") { check_sources_from_values(n, 3 * n, 171); }
