@@ -413,3 +413,38 @@ TEST_CASE("GATConv refuses bad shapes and options", "[nn][gat]") {
   REQUIRE_THROWS_WITH(conv.forward({nullptr, {}}, LayerInput<float>::of(wrong_cols.view())),
                       Catch::Contains("no graph"));
 }
+
+TEST_CASE("GATConv past 2^18 nodes equals its primitives composed with the source scores read", "[nn][gat]") {
+  // From 8 MiB of source scores the layer lets the attention kernels take them from the value
+  // rows (ConcatScore::source_attention); the same layer written out with the scores read must
+  // give the same output and input gradient.
+  const std::int64_t n = (std::int64_t{1} << 18) + 1000, H = 8, F = 8;
+  const Graph g = random_graph(n, 3 * n, 31);
+  const Matrix x = gat_test::random_matrix<float>(n, 16, 32), d_out = gat_test::random_matrix<float>(n, H * F, 33);
+  GATConv<float> conv({.in_channels = 16, .out_channels = F, .heads = H, .bias = false, .seed = 34});
+  conv.eval();
+  const ForwardContext ctx{&g, {}};
+  const Matrix out = Matrix::from_view(conv.forward(ctx, LayerInput<float>::of(x.view())).dense);
+  const Matrix d_x = Matrix::from_view(conv.backward(ctx, d_out.view(), true));
+
+  const Graph& looped = *g.with_self_loops();
+  const MatrixView<const float> w = conv.find_parameter("lin.weight")->value.view();
+  const MatrixView<const float> a_src = conv.find_parameter("att_src")->value.view();
+  const MatrixView<const float> a_dst = conv.find_parameter("att_dst")->value.view();
+  Matrix h(n, H * F), src(n, H), dst(n, H), want(n, H * F);
+  matmul_nt<float>(x.view(), w, h.view());
+  attention::head_dot<float>(h.view(), a_src, H, src.view());
+  attention::head_dot<float>(h.view(), a_dst, H, dst.view());
+  attention::GraphAttentionState<float> st;
+  attention::gat_attention_forward<float>(looped, src.view(), dst.view(), h.view(), H, attention::ConcatScore{0.2}, {},
+                                          want.view(), st);
+  Matrix d_src(n, H), d_dst(n, H), d_h(n, H * F), want_dx(n, 16);
+  attention::gat_attention_backward<float>(looped, src.view(), dst.view(), h.view(), H, attention::ConcatScore{0.2}, {},
+                                           st, d_out.view(), d_src.view(), d_dst.view(), d_h.view());
+  Matrix d_a(1, H * F);
+  attention::head_dot_backward<float>(h.view(), a_src, H, d_src.view(), d_h.view(), d_a.view());
+  attention::head_dot_backward<float>(h.view(), a_dst, H, d_dst.view(), d_h.view(), d_a.view());
+  matmul<float>(d_h.view(), w, want_dx.view());
+  CHECK(gat_test::normalized_error(out, want) == 0);
+  CHECK(gat_test::normalized_error(d_x, want_dx) == 0);
+}
