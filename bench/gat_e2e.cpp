@@ -7,7 +7,7 @@
 //
 //   gat_e2e [--threads N] [--epochs E] [--inference-runs R] [--datasets cora,citeseer,pubmed]
 //           [--synthetic 10000,100000] [--in-degree D] [--features F] [--dense-features] [--no-sparsify]
-//           [--reorder none|degree|rcm] [--receptive-field]
+//           [--reorder none|degree|rcm] [--receptive-field] [--model paper|plain] [--profile]
 //           [--json out.json]
 //
 // --in-degree D: synthetic graphs with about D incoming edges per node (self-loops not counted; the
@@ -20,6 +20,12 @@
 // --receptive-field: each step and evaluation computes only the receptive field of its nodes, as
 // `gat train` does (TrainOptions::receptive_field). Without it every epoch covers the whole graph, the
 // work the PyTorch reference does, so that the two compare like for like.
+// --model paper (default): the model and hyperparameters `gat train` uses for the dataset
+// (gat::train::paper_preset: one input-dropout mask per head and dropout on the projected features, as
+// the reference GAT code); plain: one input mask shared by the heads and no value dropout (the model of
+// PyG's and DGL's GAT examples).
+// --profile: after the warm-up epochs, where each epoch's time goes (gat::profile phases), printed and
+// in the JSON as ms per epoch.
 // Dataset features with at most 30% nonzeros are stored as CSR, as `gat train` does (--no-sparsify: not).
 #include <sys/resource.h>
 
@@ -80,9 +86,45 @@ std::vector<std::string> split(const std::string& s) {
 
 // Dataset features are stored as CSR below Features::kSparseDensity, as `gat train` does (Pubmed's
 // TF-IDF rows are 10% nonzero); not applied to the --dense-features synthetic input.
-nlohmann::json run_case(const std::string& name, gat::io::Dataset& data, int threads, std::int64_t epochs,
-                        int inference_runs, double setup_s, bool sparsify, const std::string& reorder,
-                        bool receptive_field) {
+struct CaseOptions {
+  int threads = 1;
+  std::int64_t epochs = 50;
+  int inference_runs = 7;
+  bool sparsify = true;
+  std::string reorder = "none";
+  bool receptive_field = false;
+  bool paper_model = true;  // gat train's preset for the dataset; false: the plain model (below)
+  bool profile = false;
+};
+
+// Per phase (gat::profile), milliseconds per epoch over the timed epochs, and their share.
+nlohmann::json phase_profile(const gat::profile::Totals& t, std::int64_t epochs) {
+  nlohmann::json out = nlohmann::json::object();
+  const double total = t.total();
+  for (int i = 0; i < static_cast<int>(gat::profile::Phase::count); ++i) {
+    const auto phase = static_cast<gat::profile::Phase>(i);
+    const double s = t.seconds[static_cast<std::size_t>(i)];
+    if (t.calls[static_cast<std::size_t>(i)] == 0) continue;
+    out[std::string(gat::profile::name(phase))] = {{"ms_per_epoch", 1e3 * s / static_cast<double>(epochs)},
+                                                   {"share", total > 0 ? s / total : 0.0}};
+  }
+  return out;
+}
+
+void print_profile(const std::string& name, const nlohmann::json& profile) {
+  std::cout << name << " profile (ms per epoch, share):";
+  for (const auto& [phase, v] : profile.items())
+    std::cout << "  " << phase << " " << v["ms_per_epoch"].get<double>() << " ("
+              << static_cast<int>(100 * v["share"].get<double>() + 0.5) << "%)";
+  std::cout << std::endl;
+}
+
+nlohmann::json run_case(const std::string& name, gat::io::Dataset& data, double setup_s, const CaseOptions& o) {
+  const int threads = o.threads;
+  const std::int64_t epochs = o.epochs;
+  const int inference_runs = o.inference_runs;
+  const bool sparsify = o.sparsify, receptive_field = o.receptive_field;
+  const std::string& reorder = o.reorder;
   gat::set_num_threads(threads);
   const auto reorder_t0 = Clock::now();
   if (reorder != "none") {
@@ -94,21 +136,31 @@ nlohmann::json run_case(const std::string& name, gat::io::Dataset& data, int thr
   data.features.normalize_rows();
   if (sparsify) data.features.sparsify();
   const gat::Graph graph = gat::Graph::from_edges(data.edges);
-  gat::nn::GatModelOptions mo;
-  mo.in_features = data.features.cols();
-  mo.num_classes = data.num_classes;
-  if (name == "pubmed") mo.output_heads = 8;
+  gat::train::PaperPreset preset = gat::train::paper_preset(name, data.features.cols(), data.num_classes);
+  gat::nn::GatModelOptions& mo = preset.model;
+  if (!o.paper_model) {  // one input mask for all heads, no value dropout (PyG's and DGL's GAT examples)
+    mo.feature_dropout_per_head = false;
+    mo.value_dropout = 0;
+  }
   gat::nn::GatModel<float> model(mo);
-  gat::train::TrainOptions to;
+  gat::train::TrainOptions& to = preset.train;
   to.max_epochs = epochs;
   to.patience = 0;
   to.receptive_field = receptive_field;
   std::vector<double> epoch_s;
-  to.on_epoch = [&](const gat::train::EpochRecord& r) { epoch_s.push_back(r.seconds); };
+  // The first two epochs warm up (first touch of every buffer); the profile counts the others.
+  constexpr std::int64_t kWarmUp = 2;
+  to.on_epoch = [&](const gat::train::EpochRecord& r) {
+    epoch_s.push_back(r.seconds);
+    if (o.profile && r.epoch == std::min(kWarmUp, epochs)) gat::profile::enable(true);
+  };
   const gat::train::NodeClassificationTask task{&graph, &data.features, data.labels, data.train, data.valid,
                                                 data.test};
   const auto result = gat::train::train_node_classifier(model, task, to);
-  if (epoch_s.size() > 2) epoch_s.erase(epoch_s.begin(), epoch_s.begin() + 2);  // warm-up
+  const gat::profile::Totals profile_totals = gat::profile::totals();
+  gat::profile::enable(false);
+  const std::int64_t profiled_epochs = std::max<std::int64_t>(1, epochs - kWarmUp);
+  if (epoch_s.size() > kWarmUp) epoch_s.erase(epoch_s.begin(), epoch_s.begin() + kWarmUp);
   std::vector<double> infer_s;
   for (int r = 0; r < inference_runs; ++r) {
     const auto t0 = Clock::now();
@@ -137,8 +189,12 @@ nlohmann::json run_case(const std::string& name, gat::io::Dataset& data, int thr
                    {"setup_peak_rss_mb", static_cast<double>(setup_peak_kb) / 1024.0},
                    {"setup_end_rss_mb", static_cast<double>(setup_rss_kb) / 1024.0},
                    {"run_peak_rss_mb", phase_peak ? static_cast<double>(proc_status_kb("VmHWM")) / 1024.0 : -1.0},
+                   {"model", o.paper_model ? "paper" : "plain"},
+                   {"feature_dropout_per_head", mo.feature_dropout_per_head},
+                   {"value_dropout", mo.value_dropout},
                    {"test_accuracy", result.test_accuracy}};
   for (auto& v : j["epoch_ms"]) v = 1e3 * v.get<double>();
+  if (o.profile) j["profile"] = phase_profile(profile_totals, profiled_epochs);
   std::cout << name << "  nodes " << graph.num_nodes() << "  edges " << graph.num_edges() << " (in-degree "
             << j["in_degree"].get<double>() << ", + self-loops)  features " << data.features.cols()
             << (data.features.is_sparse() ? " sparse" : " dense") << "  threads " << threads
@@ -147,6 +203,7 @@ nlohmann::json run_case(const std::string& name, gat::io::Dataset& data, int thr
             << j["inference_ms_median"].get<double>() << " ms  peak RSS " << j["peak_rss_mb"].get<double>()
             << " MB (loading/generating the data " << j["setup_peak_rss_mb"].get<double>() << " MB, training and inference "
             << j["run_peak_rss_mb"].get<double>() << " MB)  test acc " << result.test_accuracy << std::endl;
+  if (o.profile) print_profile(name, j["profile"]);
   return j;
 }
 
@@ -173,15 +230,19 @@ gat::io::Dataset synthetic(std::int64_t nodes, std::int64_t features, double in_
 }  // namespace
 
 int main(int argc, char** argv) {
-  int threads = 1, inference_runs = 7;
-  std::int64_t epochs = 50, features = 128;
+  CaseOptions o;
+  int& threads = o.threads;
+  int& inference_runs = o.inference_runs;
+  std::int64_t& epochs = o.epochs;
+  std::int64_t features = 128;
   double in_degree = 0;
-  bool dense_features = false, sparsify = true, receptive_field = false;
-  std::string datasets = "cora,citeseer,pubmed", synthetic_sizes = "10000,100000", json_path, reorder = "none";
+  bool dense_features = false;
+  std::string datasets = "cora,citeseer,pubmed", synthetic_sizes = "10000,100000", json_path, model = "paper";
   const char* usage =
       "usage: gat_e2e [--threads N] [--epochs E] [--inference-runs R] [--datasets cora,citeseer,pubmed]\n"
       "               [--synthetic 10000,100000] [--in-degree D] [--features F] [--dense-features] [--no-sparsify]\n"
-      "               [--reorder none|degree|rcm] [--receptive-field] [--json FILE]\n";
+      "               [--reorder none|degree|rcm] [--receptive-field] [--model paper|plain] [--profile]\n"
+      "               [--json FILE]\n";
   for (int a = 1; a < argc; ++a) {
     const std::string arg = argv[a];
     auto next = [&]() -> std::string {
@@ -200,10 +261,12 @@ int main(int argc, char** argv) {
       else if (arg == "--in-degree") in_degree = std::stod(next());
       else if (arg == "--features") features = std::stoll(next());
       else if (arg == "--dense-features") dense_features = true;
-      else if (arg == "--no-sparsify") sparsify = false;
+      else if (arg == "--no-sparsify") o.sparsify = false;
       else if (arg == "--json") json_path = next();
-      else if (arg == "--reorder") reorder = next();
-      else if (arg == "--receptive-field") receptive_field = true;
+      else if (arg == "--reorder") o.reorder = next();
+      else if (arg == "--receptive-field") o.receptive_field = true;
+      else if (arg == "--model") model = next();
+      else if (arg == "--profile") o.profile = true;
       else if (arg == "--help" || arg == "-h") {
         std::cout << usage;
         return 0;
@@ -216,10 +279,15 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
-  if (std::find(gat::kLocalityOrders.begin(), gat::kLocalityOrders.end(), reorder) == gat::kLocalityOrders.end()) {
-    std::cerr << "gat_e2e: --reorder must be none, degree or rcm, got " << reorder << "\n" << usage;
+  if (std::find(gat::kLocalityOrders.begin(), gat::kLocalityOrders.end(), o.reorder) == gat::kLocalityOrders.end()) {
+    std::cerr << "gat_e2e: --reorder must be none, degree or rcm, got " << o.reorder << "\n" << usage;
     return 1;
   }
+  if (model != "paper" && model != "plain") {
+    std::cerr << "gat_e2e: --model must be paper or plain, got " << model << "\n" << usage;
+    return 1;
+  }
+  o.paper_model = model == "paper";
   if (threads < 1 || epochs < 1 || inference_runs < 1 || features < 1 || in_degree < 0) {
     std::cerr << "gat_e2e: --threads, --epochs, --inference-runs and --features must be >= 1, --in-degree >= 0\n";
     return 1;
@@ -237,14 +305,16 @@ int main(int argc, char** argv) {
       continue;
     }
     const double setup_s = std::chrono::duration<double>(Clock::now() - t0).count();
-    all.push_back(run_case(name, data, threads, epochs, inference_runs, setup_s, sparsify, reorder, receptive_field));
+    all.push_back(run_case(name, data, setup_s, o));
   }
   for (const std::string& n : split(synthetic_sizes)) {
     const auto t0 = Clock::now();
     gat::io::Dataset data = synthetic(std::stoll(n), features, in_degree);
     if (dense_features) data.features = gat::Features(data.features.to_dense());
     const double setup_s = std::chrono::duration<double>(Clock::now() - t0).count();
-    all.push_back(run_case("synthetic-" + n, data, threads, epochs, inference_runs, setup_s, sparsify && !dense_features, reorder, receptive_field));
+    CaseOptions synthetic_options = o;
+    synthetic_options.sparsify = o.sparsify && !dense_features;
+    all.push_back(run_case("synthetic-" + n, data, setup_s, synthetic_options));
   }
   if (!json_path.empty()) gat::io::AtomicFile::write(json_path, all.dump(2) + "\n");
   return 0;

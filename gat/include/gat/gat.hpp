@@ -11,6 +11,7 @@
 //   io         datasets, checkpoints, attention export
 #include "gat/core/error.hpp"
 #include "gat/core/parallel.hpp"
+#include "gat/core/phase_profile.hpp"
 #include "gat/core/random.hpp"
 
 #include "gat/tensor/csr_matrix.hpp"

@@ -39,8 +39,12 @@ inline v8f fma8(v8f a, v8f b, v8f c) {
 #endif
 }
 
-// Sixteen lanes: two eight-lane vectors side by side (one 512-bit register with AVX-512), for
-// twice the independent work per instruction where a loop's latency chain is the limit.
+// Sixteen lanes: two eight-lane vectors side by side, for twice the independent work per
+// instruction where a loop's latency chain is the limit. With AVX-512 one 512-bit register; without
+// it a pair of 8-lane vectors: GCC has no 512-bit machine mode there and lowers a 64-byte vector
+// type through the stack (spills and lane extractions per operation; Cora's 8-head forward pass ran
+// 2-3x slower that way). Either form gives each lane the same operations, so the same bits.
+#if defined(__AVX512F__)
 typedef float v16f __attribute__((vector_size(64)));
 typedef std::int32_t v16i __attribute__((vector_size(64)));
 
@@ -64,15 +68,30 @@ inline v16f pair_splat(v8f w) {
 
 // fma8 on sixteen lanes, fused exactly when fma8 is, so a lane rounds as it would in fma8.
 inline v16f fma16(v16f a, v16f b, v16f c) {
-#if defined(__AVX512F__)
   return reinterpret_cast<v16f>(_mm512_fmadd_ps(reinterpret_cast<__m512>(a), reinterpret_cast<__m512>(b),
                                                 reinterpret_cast<__m512>(c)));
-#else
-  return join16(fma8(low8(a), low8(b), low8(c)), fma8(high8(a), high8(b), high8(c)));
-#endif
 }
+#else
+struct v16f {
+  v8f lo, hi;
+};
+
+inline v16f join16(v8f lo, v8f hi) { return {lo, hi}; }
+inline v8f low8(v16f v) { return v.lo; }
+inline v8f high8(v16f v) { return v.hi; }
+inline v16f load16(const float* p) { return {load8(p), load8(p + 8)}; }
+template <int q>
+inline v16f pair_splat(v8f w) {
+  return {__builtin_shufflevector(w, w, 2 * q, 2 * q, 2 * q, 2 * q, 2 * q, 2 * q, 2 * q, 2 * q),
+          __builtin_shufflevector(w, w, 2 * q + 1, 2 * q + 1, 2 * q + 1, 2 * q + 1, 2 * q + 1, 2 * q + 1, 2 * q + 1,
+                                  2 * q + 1)};
+}
+inline v16f fma16(v16f a, v16f b, v16f c) { return {fma8(a.lo, b.lo, c.lo), fma8(a.hi, b.hi, c.hi)}; }
+#endif
 inline v8f fma_lanes(v8f a, v8f b, v8f c) { return fma8(a, b, c); }
+#if defined(__AVX512F__)
 inline v16f fma_lanes(v16f a, v16f b, v16f c) { return fma16(a, b, c); }
+#endif
 
 // exp_nonpositive (vector_math.hpp) on 8 or 16 lanes: the same range reduction and polynomial,
 // with the polynomial's multiply-adds fused (half the dependent operations per exp); a lane's
@@ -96,6 +115,10 @@ inline V exp_nonpositive_lanes(V x) {
   return reinterpret_cast<V>(reinterpret_cast<VI>(y) & keep);
 }
 inline v8f exp8_nonpositive(v8f x) { return exp_nonpositive_lanes<v8f, v8i>(x); }
+#if defined(__AVX512F__)
 inline v16f exp16_nonpositive(v16f x) { return exp_nonpositive_lanes<v16f, v16i>(x); }
+#else
+inline v16f exp16_nonpositive(v16f x) { return {exp8_nonpositive(x.lo), exp8_nonpositive(x.hi)}; }
+#endif
 
 }  // namespace gat::detail

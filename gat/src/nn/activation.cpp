@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "gat/core/parallel.hpp"
+#include "gat/core/phase_profile.hpp"
 #include "core/vector_math.hpp"
 
 namespace gat::nn {
@@ -82,6 +83,7 @@ template <class T>
 LayerInput<T> Activation<T>::forward(const ForwardContext&, const LayerInput<T>& x) {
   GAT_REQUIRE(!x.is_sparse(), "activation: sparse input is not supported; apply a projection first");
   if (options_.kind == ActivationKind::identity) return x;
+  const profile::Scope timed(profile::Phase::activation);
   const MatrixView<const T> in = x.dense;
   if (sign_from_output(options_))
     in_.resize(0, 0);
@@ -104,6 +106,7 @@ MatrixView<const T> Activation<T>::backward(const ForwardContext&, MatrixView<co
   if (options_.kind == ActivationKind::identity) return d_out;
   GAT_REQUIRE(d_out.rows() == out_.rows() && d_out.cols() == out_.cols(), "activation backward: gradient is ",
               d_out.rows(), "x", d_out.cols(), " but the last output was ", out_.rows(), "x", out_.cols());
+  const profile::Scope timed(profile::Phase::backward_other);
   d_in_.resize_uninitialized(out_.rows(), out_.cols());
   const T alpha = static_cast<T>(options_.alpha), slope = static_cast<T>(options_.negative_slope);
   const ActivationKind kind = options_.kind;

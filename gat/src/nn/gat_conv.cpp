@@ -1,7 +1,9 @@
 #include "gat/nn/gat_conv.hpp"
 
+#include <optional>
 #include <type_traits>
 
+#include "gat/core/phase_profile.hpp"
 #include "gat/nn/dropout.hpp"
 #include "gat/nn/init.hpp"
 
@@ -57,32 +59,46 @@ LayerInput<T> GATConv<T>::forward(const ForwardContext& ctx, const LayerInput<T>
   blocked_ = !headwise_ && !res_weight_ &&
              detail::BlockedInputDropout<T>::applies(x, training ? options_.feature_dropout : 0.0f);
   if (headwise_) {
+    const profile::Scope timed(profile::Phase::projection);
     headwise_dropout_.forward(x, weight_->value, heads, options_.feature_dropout, key.child(1), h_);
   } else if (blocked_) {
+    const profile::Scope timed(profile::Phase::projection);
     blocked_dropout_.forward(x.dense, weight_->value, options_.feature_dropout, key.child(1), h_);
   } else {
-    dropped_input_ = input_dropout_.forward(x, options_.feature_dropout, key.child(1), training);
+    {
+      const profile::Scope timed(profile::Phase::input_dropout);
+      dropped_input_ = input_dropout_.forward(x, options_.feature_dropout, key.child(1), training);
+    }
+    const profile::Scope timed(profile::Phase::projection);
     projection_.forward(dropped_input_, weight_->value, h_);
   }
 
   src_score_.resize_uninitialized(g.num_nodes(), heads);
   dst_score_.resize_uninitialized(g.num_nodes(), heads);
-  attention::head_dot<T>(h_.view(), att_src_->value.view(), heads, src_score_.view());
-  attention::head_dot<T>(h_.view(), att_dst_->value.view(), heads, dst_score_.view());
+  {
+    const profile::Scope timed(profile::Phase::attention_scores);
+    attention::head_dot<T>(h_.view(), att_src_->value.view(), heads, src_score_.view());
+    attention::head_dot<T>(h_.view(), att_dst_->value.view(), heads, dst_score_.view());
+  }
 
   attention_dropout_ = {training ? options_.dropout : 0.0f, key.child(2)};
   value_drop_p_ = training ? options_.value_dropout : 0.0f;
   value_key_ = key.child(3);
   const BasicMatrix<T>* values = &h_;
   if (value_drop_p_ > 0) {
+    const profile::Scope timed(profile::Phase::value_dropout);
     values_.resize_uninitialized(h_.rows(), h_.cols());
     dropout_forward_keep<T>(h_.view(), value_drop_p_, value_key_, values_.view(), value_keep_);
     values = &values_;
   }
   heads_out_.resize_uninitialized(g.num_nodes(), h_.cols());
-  attention::gat_attention_forward<T>(g, src_score_.view(), dst_score_.view(), values->view(), heads,
-                                      concat_score(), attention_dropout_, heads_out_.view(), state_,
-                                      keep_weights_);
+  {
+    const profile::Scope timed(profile::Phase::attention);
+    attention::gat_attention_forward<T>(g, src_score_.view(), dst_score_.view(), values->view(), heads,
+                                        concat_score(), attention_dropout_, heads_out_.view(), state_,
+                                        keep_weights_);
+  }
+  const profile::Scope timed(profile::Phase::merge_heads);
   output_ = detail::merge_heads<T>(heads_out_, heads, options_.concat, bias_, out_);
   if (res_weight_) {
     residual_projection_.forward(dropped_input_, res_weight_->value, residual_);
@@ -112,8 +128,10 @@ MatrixView<const T> GATConv<T>::backward(const ForwardContext&, MatrixView<const
   const std::int64_t heads = options_.heads;
   const bool input_grad = want_input_grad && !input_.is_sparse();
 
+  std::optional<profile::Scope> timed(std::in_place, profile::Phase::backward_other);
   const MatrixView<const T> d_heads =
       detail::merge_heads_backward<T>(d_out, heads, options_.out_channels, options_.concat, bias_, d_heads_);
+  timed.emplace(profile::Phase::backward_attention);
   d_src_.resize_uninitialized(g.num_nodes(), heads);
   d_dst_.resize_uninitialized(g.num_nodes(), heads);
   d_h_.resize_uninitialized(g.num_nodes(), h_.cols());
@@ -126,6 +144,7 @@ MatrixView<const T> GATConv<T>::backward(const ForwardContext&, MatrixView<const
                                   att_src_->grad.view());
   attention::head_dot_backward<T>(h_.view(), att_dst_->value.view(), heads, d_dst_.view(), d_h_.view(),
                                   att_dst_->grad.view());
+  timed.emplace(profile::Phase::backward_projection);
   if (headwise_) {
     // The heads' masks are already applied to d_in_.
     headwise_dropout_.backward(input_, weight_->value, d_h_.view(), weight_->grad, input_grad ? &d_in_ : nullptr);

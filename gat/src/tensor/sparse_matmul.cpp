@@ -8,31 +8,36 @@ namespace gat {
 
 namespace {
 
-// GAT's 8 heads x 8 features: one output row of 64 floats stays in four 16-lane registers (one
-// AVX-512 register each; GCC splits them where the CPU has narrower ones) over the row's
-// entries. Written with vector types because GCC, left to itself, vectorises across the entries
-// with gathers instead. Per element the operations and their order are those of the plain loop
-// (no contraction), so the result is the same.
+// GAT's 8 heads x 8 features: one output row of 64 floats stays in registers over the row's
+// entries (four 16-lane vectors with AVX-512, eight 8-lane ones otherwise: GCC lowers a 64-byte
+// vector type through the stack where the CPU has no 512-bit registers). Written with vector types
+// because GCC, left to itself, vectorises across the entries with gathers instead. Per element the
+// operations and their order are those of the plain loop (no contraction), so the result is the same.
 void spmm_row64(const BasicCsrMatrix<float>& a, MatrixView<const float> b, std::int64_t r, float* out,
                 bool accumulate) {
-  typedef float v16 __attribute__((vector_size(64)));
-  v16 acc[4];
-  for (int q = 0; q < 4; ++q) {
+#if defined(__AVX512F__)
+  typedef float vec __attribute__((vector_size(64)));
+#else
+  typedef float vec __attribute__((vector_size(32)));
+#endif
+  constexpr int kLanes = sizeof(vec) / sizeof(float), kVectors = 64 / kLanes;
+  vec acc[kVectors];
+  for (int q = 0; q < kVectors; ++q) {
     if (accumulate)
-      __builtin_memcpy(&acc[q], out + 16 * q, sizeof(v16));
+      __builtin_memcpy(&acc[q], out + kLanes * q, sizeof(vec));
     else
-      acc[q] = v16{};
+      acc[q] = vec{};
   }
   for (std::int64_t k = a.offsets[r]; k < a.offsets[r + 1]; ++k) {
     const float v = a.values[k];
     const float* in = b.row_ptr(a.columns[k]);
-    for (int q = 0; q < 4; ++q) {
-      v16 x;
-      __builtin_memcpy(&x, in + 16 * q, sizeof(v16));
+    for (int q = 0; q < kVectors; ++q) {
+      vec x;
+      __builtin_memcpy(&x, in + kLanes * q, sizeof(vec));
       acc[q] += v * x;
     }
   }
-  for (int q = 0; q < 4; ++q) __builtin_memcpy(out + 16 * q, &acc[q], sizeof(v16));
+  for (int q = 0; q < kVectors; ++q) __builtin_memcpy(out + kLanes * q, &acc[q], sizeof(vec));
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <limits>
 #include <memory>
 
+#include "gat/core/phase_profile.hpp"
 #include "gat/train/loss.hpp"
 #include "gat/train/metrics.hpp"
 #include "gat/train/optimizer.hpp"
@@ -189,6 +190,8 @@ TrainResult train_node_classifier(nn::GatModel<float>& model, const NodeClassifi
   const auto start = Clock::now();
 
   for (std::int64_t epoch = 1; epoch <= options.max_epochs; ++epoch) {
+    // What no phase below claims (the loop's own bookkeeping, early stopping, the callback).
+    const profile::Scope timed_epoch(profile::Phase::bookkeeping);
     const auto epoch_start = Clock::now();
     EpochRecord rec;
     rec.epoch = epoch;
@@ -196,21 +199,32 @@ TrainResult train_node_classifier(nn::GatModel<float>& model, const NodeClassifi
     model.train();
     const nn::ForwardContext ctx = step.context(RandomKey{options.seed, static_cast<std::uint64_t>(epoch)});
     const auto logits = model.forward(ctx, step.input()).dense;
-    rec.train_loss = softmax_cross_entropy(logits, step.labels(), step.rows(), &d_logits);
-    // A non-finite loss makes every later step NaN: stop with the cause instead of training on.
-    GAT_REQUIRE(std::isfinite(rec.train_loss), "training diverged: the training loss is ", rec.train_loss,
-                " at epoch ", epoch, "; lower the learning rate (lr = ", options.lr,
-                ") or check the features for huge or non-finite values");
-    rec.train_accuracy = accuracy(logits, step.labels(), step.rows());
-    optimizer->zero_grad();
+    {
+      const profile::Scope timed(profile::Phase::loss);
+      rec.train_loss = softmax_cross_entropy(logits, step.labels(), step.rows(), &d_logits);
+      // A non-finite loss makes every later step NaN: stop with the cause instead of training on.
+      GAT_REQUIRE(std::isfinite(rec.train_loss), "training diverged: the training loss is ", rec.train_loss,
+                  " at epoch ", epoch, "; lower the learning rate (lr = ", options.lr,
+                  ") or check the features for huge or non-finite values");
+      rec.train_accuracy = accuracy(logits, step.labels(), step.rows());
+    }
+    {
+      const profile::Scope timed(profile::Phase::optimizer);
+      optimizer->zero_grad();
+    }
     model.backward(ctx, d_logits.view(), false);
-    optimizer->step();
-
-    model.eval();
-    const nn::ForwardContext eval_ctx = evaluation.context({});
-    const auto eval_logits = model.forward(eval_ctx, evaluation.input()).dense;
-    rec.val_loss = softmax_cross_entropy<float>(eval_logits, evaluation.labels(), evaluation.rows());
-    rec.val_accuracy = accuracy(eval_logits, evaluation.labels(), evaluation.rows());
+    {
+      const profile::Scope timed(profile::Phase::optimizer);
+      optimizer->step();
+    }
+    {
+      const profile::Scope timed(profile::Phase::validation, true);
+      model.eval();
+      const nn::ForwardContext eval_ctx = evaluation.context({});
+      const auto eval_logits = model.forward(eval_ctx, evaluation.input()).dense;
+      rec.val_loss = softmax_cross_entropy<float>(eval_logits, evaluation.labels(), evaluation.rows());
+      rec.val_accuracy = accuracy(eval_logits, evaluation.labels(), evaluation.rows());
+    }
     rec.seconds = std::chrono::duration<double>(Clock::now() - epoch_start).count();
     result.epochs = epoch;
     if (options.on_epoch) options.on_epoch(rec);
