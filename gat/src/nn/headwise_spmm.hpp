@@ -49,11 +49,15 @@ struct HeadMasks8 {
     const v8u key = index >> 32 == 0 ? key0 : base_lo ^ mix32_lanes(static_cast<std::uint32_t>(index >> 32) ^ base_hi);
     const v8u bits = mix32_lanes(static_cast<std::uint32_t>(index) ^ key) >> 8;
     return _mm256_cmpge_epu32_mask(reinterpret_cast<__m256i>(bits), _mm256_set1_epi32(static_cast<int>(threshold)));
-#endif
+#elif defined(__AVX__)
+    // a kept lane is all ones: its sign bit is the head's bit
+    return static_cast<std::uint8_t>(_mm256_movemask_ps(reinterpret_cast<__m256>(keep(index))));
+#else
     const v8u kept = keep(index) & v8u{1, 2, 4, 8, 16, 32, 64, 128};
     const v8u a = kept | __builtin_shufflevector(kept, kept, 4, 5, 6, 7, 0, 1, 2, 3);
     const v8u b = a | __builtin_shufflevector(a, a, 2, 3, 0, 1, 2, 3, 0, 1);
     return static_cast<std::uint8_t>(b[0] | b[1]);
+#endif
   }
 };
 
@@ -90,8 +94,19 @@ struct MaskedValue64 {
   }
 #else
   v8f q[8];
+  // Lane h of the masked value is v or +0, then broadcast to head h's eight lanes (one permute
+  // each; building each head's mask from its bit with scalar shifts took twice the instructions).
   MaskedValue64(float v, std::uint32_t bits) {
-    for (int h = 0; h < 8; ++h) q[h] = masked(v, v8u{} - ((bits >> h) & 1u));
+    const v8u keep = reinterpret_cast<v8u>(((v8u{} + bits) & v8u{1, 2, 4, 8, 16, 32, 64, 128}) != 0u);
+    const v8f m = masked(v, keep);
+    q[0] = __builtin_shufflevector(m, m, 0, 0, 0, 0, 0, 0, 0, 0);
+    q[1] = __builtin_shufflevector(m, m, 1, 1, 1, 1, 1, 1, 1, 1);
+    q[2] = __builtin_shufflevector(m, m, 2, 2, 2, 2, 2, 2, 2, 2);
+    q[3] = __builtin_shufflevector(m, m, 3, 3, 3, 3, 3, 3, 3, 3);
+    q[4] = __builtin_shufflevector(m, m, 4, 4, 4, 4, 4, 4, 4, 4);
+    q[5] = __builtin_shufflevector(m, m, 5, 5, 5, 5, 5, 5, 5, 5);
+    q[6] = __builtin_shufflevector(m, m, 6, 6, 6, 6, 6, 6, 6, 6);
+    q[7] = __builtin_shufflevector(m, m, 7, 7, 7, 7, 7, 7, 7, 7);
   }
   void multiply_add(const float* w, v8f* acc) const {
     for (int h = 0; h < 8; ++h) {

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "gat/core/parallel.hpp"
+
 namespace gat::train {
 
 template <class T>
@@ -33,6 +35,9 @@ void adam_update(T* __restrict w, const T* __restrict g, T* __restrict m, T* __r
   }
 }
 
+// Elements per thread's share: below this a parameter is updated by one thread.
+constexpr std::int64_t kAdamGrain = 16384;
+
 }  // namespace
 
 template <class T>
@@ -48,8 +53,12 @@ void Adam<T>::step() {
   const double eps = options_.eps;
   for (std::size_t i = 0; i < this->parameters_.size(); ++i) {
     Parameter<T>& p = *this->parameters_[i].parameter;
-    adam_update(p.value.data(), p.grad.data(), m_[i].data(), v_[i].data(), p.value.size(),
-                {b1, b2, correction2, step_size, decay, l2, eps});
+    const AdamCoefficients c{b1, b2, correction2, step_size, decay, l2, eps};
+    // Element by element, so the threads' shares give the same bits as one pass. Its double
+    // square roots and divisions made it a tenth of a Cora epoch on one thread.
+    parallel_for(p.value.size(), kAdamGrain, [&](std::int64_t b, std::int64_t e) {
+      adam_update(p.value.data() + b, p.grad.data() + b, m_[i].data() + b, v_[i].data() + b, e - b, c);
+    });
   }
 }
 
