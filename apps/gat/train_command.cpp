@@ -1,5 +1,6 @@
 // gat train: the paper's node classification, run for several seeds.
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -10,6 +11,7 @@
 
 #include "cli_common.hpp"
 #include "commands.hpp"
+#include "gat/core/phase_profile.hpp"
 #include "gat/graph/algorithms.hpp"
 #include "gat/io/atomic_file.hpp"
 #include "gat/io/dataset.hpp"
@@ -29,6 +31,7 @@ struct TrainFlags {
   std::uint64_t seed = 0;
   std::string summary, save, log;
   bool json = false;
+  bool profile = false;
   int threads = 0;
   // Overrides of the paper's hyperparameters (unset: the preset for the dataset).
   std::optional<std::int64_t> epochs, patience, hidden, heads, output_heads, layers;
@@ -63,6 +66,21 @@ void override_if(const std::optional<T>& flag, U& target) {
 
 std::string dataset_label(const TrainFlags& f, const io::Dataset& d) {
   return d.name.empty() ? (f.data.dataset.empty() ? "synthetic" : f.data.dataset) : d.name;
+}
+
+// Where the epochs' time went, per phase (gat::profile): ms per epoch and share, on stderr.
+void print_profile(const profile::Totals& t, const nlohmann::json& runs) {
+  std::int64_t epochs = 0;
+  for (const auto& r : runs) epochs += r["epochs"].get<std::int64_t>();
+  const double total = t.total();
+  std::cerr << "profile over " << epochs << " epochs (ms per epoch, share):\n";
+  for (int i = 0; i < static_cast<int>(profile::Phase::count); ++i) {
+    const auto k = static_cast<std::size_t>(i);
+    if (t.calls[k] == 0) continue;
+    std::cerr << "  " << std::left << std::setw(22) << profile::name(static_cast<profile::Phase>(i)) << std::right
+              << std::fixed << std::setprecision(4) << std::setw(9) << 1e3 * t.seconds[k] / std::max<std::int64_t>(1, epochs)
+              << std::setprecision(1) << std::setw(7) << (total > 0 ? 100 * t.seconds[k] / total : 0.0) << " %\n";
+  }
 }
 
 int run_train(const TrainFlags& f) {
@@ -151,9 +169,15 @@ int run_train(const TrainFlags& f) {
                 << "  epochs " << result.epochs << " (best " << result.best_epoch << ")  " << std::setprecision(2)
                 << result.train_seconds << " s" << std::endl;
   };
+  // The profile is the calling thread's: profiled runs go one after the other, on it.
+  if (f.profile) profile::enable(true);
   train::RepeatedRunsResult trained = train::train_repeated(
-      model_options, train_options, task, {.runs = f.runs, .first_seed = f.seed, .concurrent = f.concurrent_runs},
-      report);
+      model_options, train_options, task,
+      {.runs = f.runs, .first_seed = f.seed, .concurrent = f.profile ? 1 : f.concurrent_runs}, report);
+  if (f.profile) {
+    print_profile(profile::totals(), runs);
+    profile::enable(false);
+  }
   const std::unique_ptr<nn::GatModel<float>>& best_model = trained.best_model;
   const double mean = trained.test_accuracy_mean, std_dev = trained.test_accuracy_std;
 
@@ -206,6 +230,8 @@ Runner add_train_command(CLI::App& app) {
   cmd->add_option("--save", f->save, "write the checkpoint (best validation accuracy) to FILE (.safetensors)");
   cmd->add_option("--log", f->log, "write the training curve as JSON lines to FILE");
   cmd->add_flag("--json", f->json, "print the summary as JSON instead of text");
+  cmd->add_flag("--profile", f->profile,
+                "print where the epochs' time went, per phase, on stderr (the runs then go one after the other)");
   add_threads_flag(*cmd, f->threads);
   cmd->add_option("--epochs", f->epochs, "maximum epochs per run (default 100000)")->check(positive_number());
   cmd->add_option("--patience", f->patience, "early-stopping patience; 0 turns it off (default 100)")

@@ -332,3 +332,23 @@ TEST_CASE("a model trained on a locality order evaluates the same on the dataset
   }
   CHECK(gat("train --reorder sideways").code == 1);
 }
+
+TEST_CASE("train --profile prints where the epochs' time went, per phase, and the same results", "[cli]") {
+  const std::string base = "train --dataset '" + tiny_linqs().string() + "' --epochs 4 --patience 0 --heads 2 --hidden 4 "
+                           "--threads 1 --runs 2 --json";
+  const Run plain = gat(base);
+  const Run profiled = gat(base + " --profile");
+  REQUIRE(plain.code == 0);
+  REQUIRE(profiled.code == 0);
+  CHECK(contains(profiled.err, "profile over 8 epochs"));
+  for (const char* phase : {"projection", "attention", "backward: attention", "optimizer", "validation"})
+    CHECK(contains(profiled.err, phase));
+  CHECK_FALSE(contains(plain.err, "profile over"));
+  // Profiling observes: the models and their numbers are those of the plain run.
+  const auto a = nlohmann::json::parse(plain.out)["runs"], b = nlohmann::json::parse(profiled.out)["runs"];
+  REQUIRE(a.size() == 2);
+  REQUIRE(b.size() == 2);
+  for (std::size_t k = 0; k < a.size(); ++k)
+    for (const char* key : {"seed", "test_accuracy", "val_accuracy", "val_loss", "epochs", "best_epoch"})
+      CHECK(a[k][key] == b[k][key]);
+}
