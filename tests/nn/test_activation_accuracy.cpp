@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <vector>
 
@@ -92,4 +93,32 @@ TEST_CASE("activations whose output does not show the input's sign keep the inpu
     INFO("alpha " << o.alpha << " slope " << o.negative_slope);
     CHECK(gat_test::layer_gradient_error(act, {}, x) < 1e-6);
   }
+}
+
+TEST_CASE("float ELU gives the same bits in 8-lane blocks of any mix as value by value", "[nn][activation]") {
+  // Each lane's form (identity, series, exp) is chosen per value; the 8-lane blocks skip a form only
+  // where no lane needs it. Every mix of the three ranges in a block, plus NaN and infinities, is
+  // checked against the plain formula applied value by value (the scalar loop of odd lengths).
+  const float nan = std::numeric_limits<float>::quiet_NaN(), inf = std::numeric_limits<float>::infinity();
+  const float kinds[][3] = {{0.3f, 2.0f, 1e-20f}, {-0.1f, -0.4999f, -1e-9f}, {-0.5f, -3.0f, -90.0f}};
+  std::vector<float> xs;
+  for (int mix = 0; mix < 3 * 3 * 3 * 3 * 3 * 3 * 3 * 3; ++mix)
+    for (int lane = 0, m = mix; lane < 8; ++lane, m /= 3) xs.push_back(kinds[m % 3][(mix + lane) % 3]);
+  for (float special : {nan, -inf, inf, -0.0f, 0.0f, -87.0f, -88.0f, -0.5f}) {
+    for (int lane = 0; lane < 7; ++lane) xs.push_back(-0.2f);
+    xs.push_back(special);
+  }
+  const Matrix x = row_of(xs);
+  Activation<float> elu({.kind = ActivationKind::elu, .alpha = 0.7});
+  const MatrixView<const float> y = elu.forward({}, LayerInput<float>::of(x.view())).dense;
+  // Value by value: a 1-column matrix per value goes through the scalar loop alone.
+  std::int64_t differing = 0;
+  for (std::size_t i = 0; i < xs.size(); ++i) {
+    Activation<float> one({.kind = ActivationKind::elu, .alpha = 0.7});
+    const Matrix xi = row_of({xs[i]});
+    const float want = one.forward({}, LayerInput<float>::of(xi.view())).dense(0, 0);
+    const float got = y(0, static_cast<std::int64_t>(i));
+    if (!(std::memcmp(&want, &got, sizeof got) == 0 || (std::isnan(want) && std::isnan(got)))) ++differing;
+  }
+  CHECK(differing == 0);
 }
