@@ -68,7 +68,14 @@ constexpr std::int64_t kRowFloats = 64;   // 8 heads x 8 features
 constexpr std::int64_t kRowsPerOutput = 16;  // the synthetic graphs' in-degree
 constexpr std::int64_t kPrefetchRows = 48;   // the edge kernels' prefetch distance
 
-typedef float v16f __attribute__((vector_size(64)));
+// The widest vector the kernels use: 16 lanes with AVX-512, 8 otherwise (GCC lowers a 64-byte
+// vector type through the stack where the CPU has no 512-bit registers, as gat/src/core/simd8.hpp says).
+#if defined(__AVX512F__)
+typedef float vecf __attribute__((vector_size(64)));
+#else
+typedef float vecf __attribute__((vector_size(32)));
+#endif
+constexpr int kLanes = sizeof(vecf) / sizeof(float);
 
 // 64-byte aligned floats on 2 MiB pages where the kernel grants them, as gat's large matrices.
 float* table_alloc(std::int64_t floats) {
@@ -89,14 +96,14 @@ void gather_pass(const float* table, const std::int64_t* index, std::int64_t out
                  float* out, int threads) {
 #pragma omp parallel for num_threads(threads) schedule(static)
   for (std::int64_t i = 0; i < outputs; ++i) {
-    v16f acc[kRowFloats / 16] = {};
+    vecf acc[kRowFloats / kLanes] = {};
     for (std::int64_t e = i * kRowsPerOutput; e < (i + 1) * kRowsPerOutput; ++e) {
       const char* ahead = reinterpret_cast<const char*>(table + index[std::min(e + kPrefetchRows, gathers - 1)] * kRowFloats);
       for (int b = 0; b < kRowFloats * 4; b += 64) __builtin_prefetch(ahead + b);
       const float* row = table + index[e] * kRowFloats;
-      for (int q = 0; q < kRowFloats / 16; ++q) {
-        v16f x;
-        std::memcpy(&x, row + 16 * q, sizeof x);
+      for (int q = 0; q < kRowFloats / kLanes; ++q) {
+        vecf x;
+        std::memcpy(&x, row + kLanes * q, sizeof x);
         acc[q] += x;
       }
     }
