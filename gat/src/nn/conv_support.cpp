@@ -245,17 +245,16 @@ void HeadwiseInputDropout<T>::forward(const LayerInput<T>& x, const BasicMatrix<
   const MatrixView<const T> xd = x.dense;
   using Blocked = BlockedInputDropout<T>;
   const std::int64_t blocks = (xd.rows() + Blocked::kBlockRows - 1) / Blocked::kBlockRows;
-  parallel_for(blocks, 1, [&](std::int64_t begin, std::int64_t end) {
+  // (block, head) pairs are the tasks, so that a few blocks still keep every thread busy.
+  parallel_for(blocks * heads, 1, [&](std::int64_t begin, std::int64_t end) {
     BasicMatrix<T>& block = thread_block<T>();
-    for (std::int64_t b = begin; b < end; ++b) {
+    for (std::int64_t t = begin; t < end; ++t) {
+      const std::int64_t b = t / heads, k = t % heads;
       const std::int64_t r0 = b * Blocked::kBlockRows, rows = std::min(Blocked::kBlockRows, xd.rows() - r0);
       block.resize_uninitialized(rows, xd.cols());
-      for (std::int64_t k = 0; k < heads; ++k) {
-        dropout_forward_rows<T>(xd.block_rows(r0, rows), p_, key_.child(static_cast<std::uint64_t>(k)), r0,
-                                block.view());
-        matmul_nt(MatrixView<const T>(block.view()), weight.view().block_rows(k * f, f),
-                  y.view().block_rows(r0, rows).block_cols(k * f, f));
-      }
+      dropout_forward_rows<T>(xd.block_rows(r0, rows), p_, key_.child(static_cast<std::uint64_t>(k)), r0, block.view());
+      matmul_nt(MatrixView<const T>(block.view()), weight.view().block_rows(k * f, f),
+                y.view().block_rows(r0, rows).block_cols(k * f, f));
     }
   });
 }
@@ -299,18 +298,21 @@ void HeadwiseInputDropout<T>::backward(const LayerInput<T>& x, const BasicMatrix
     const std::int64_t wr = weight.rows(), wc = weight.cols();
     gat::detail::add_row_block_sums<T>(xd.rows(), wr * wc, weight_grad.data(), [&](std::int64_t r0, std::int64_t r1,
                                                                                    T* sums) {
-      BasicMatrix<T>& block = thread_block<T>();
       const MatrixView<T> grad(sums, wr, wc);
-      for (std::int64_t b0 = r0; b0 < r1; b0 += Blocked::kBlockRows) {
-        const std::int64_t rows = std::min(Blocked::kBlockRows, r1 - b0);
-        block.resize_uninitialized(rows, xd.cols());
-        for (std::int64_t k = 0; k < heads_; ++k) {
-          dropout_forward_rows<T>(xd.block_rows(b0, rows), p_, key_.child(static_cast<std::uint64_t>(k)), b0,
-                                  block.view());
-          matmul_tn(dy.block_rows(b0, rows).block_cols(k * f, f), MatrixView<const T>(block.view()),
-                    grad.block_rows(k * f, f), Accumulate::yes);
-        }
-      }
+      // Each head's rows of the gradient are its own: heads go to the threads (a graph of one row
+      // block would otherwise leave all but one waiting), each summing its blocks in order.
+      parallel_for(heads_, 1, [&](std::int64_t k0, std::int64_t k1) {
+        BasicMatrix<T>& block = thread_block<T>();
+        for (std::int64_t k = k0; k < k1; ++k)
+          for (std::int64_t b0 = r0; b0 < r1; b0 += Blocked::kBlockRows) {
+            const std::int64_t rows = std::min(Blocked::kBlockRows, r1 - b0);
+            block.resize_uninitialized(rows, xd.cols());
+            dropout_forward_rows<T>(xd.block_rows(b0, rows), p_, key_.child(static_cast<std::uint64_t>(k)), b0,
+                                    block.view());
+            matmul_tn(dy.block_rows(b0, rows).block_cols(k * f, f), MatrixView<const T>(block.view()),
+                      grad.block_rows(k * f, f), Accumulate::yes);
+          }
+      });
     });
     return;
   }
