@@ -53,10 +53,10 @@ def load(root, name, torch):
     return feats, labels, edges, split
 
 
-def main():
-    ap = argparse.ArgumentParser()
+def common_arguments(ap, data_root):
+    """The options both PyTorch programs (this one and pyg_gat.py) take: the data, the epochs, the threads."""
     ap.add_argument("--dataset", default="cora")
-    ap.add_argument("--data-root", default=os.environ.get("GAT_DATA", "../shared/datasets"))
+    ap.add_argument("--data-root", default=os.environ.get("GAT_DATA", data_root))
     ap.add_argument("--epochs", type=int, default=50)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--inference-runs", type=int, default=7)
@@ -67,16 +67,86 @@ def main():
     ap.add_argument("--classes", type=int, default=7)
     ap.add_argument("--max-memory-gb", type=float, default=0, help="address-space cap (0: none)")
     ap.add_argument("--json", default="")
-    a = ap.parse_args()
 
+
+def emitter(path):
+    """Prints one JSON object and, with a path, writes it under a temporary name and renames it: a
+    reader (bench/compare) never sees half a file."""
     def emit(obj):
         text = json.dumps(obj)
         print(text)
-        if a.json:  # written to a temporary name and renamed: a reader never sees half a file
-            tmp = f"{a.json}.tmp-{os.getpid()}"
+        if path:
+            tmp = f"{path}.tmp-{os.getpid()}"
             with open(tmp, "w") as f:
                 f.write(text + "\n")
-            os.replace(tmp, a.json)
+            os.replace(tmp, path)
+    return emit
+
+
+def data_missing(a, program, emit):
+    """True (after saying so and writing {"skipped": "no data"}) when --dataset is not under --data-root."""
+    if a.synthetic or os.path.isdir(os.path.join(a.data_root, a.dataset, "raw")):
+        return False
+    print(f"{program}: {a.dataset} not found under {a.data_root} (set GAT_DATA); skipped", file=sys.stderr)
+    emit({"skipped": "no data"})
+    return True
+
+
+def cap_address_space(gib):
+    """RLIMIT_AS at gib GiB (0: none), called after the imports, so that a small cap does not pass for
+    "no torch"; a case too large for the machine then fails with an allocation error."""
+    if gib > 0:
+        cap = int(gib * 2**30)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+
+
+def measure(a, program, name, info, opt, train_epoch, infer, test_accuracy):
+    """Times a.epochs calls of train_epoch() and a.inference_runs calls of infer() (evaluation mode,
+    no autograd; measured even when training did not fit) into info, with the peak RSS after each
+    phase; an allocation failure ends its phase as out of memory."""
+    import torch
+    oom = f"out of memory (address space capped at {a.max_memory_gb} GiB)" if a.max_memory_gb else "out of memory"
+
+    def out_of_memory(e):  # torch's CPU allocator raises RuntimeError "... can't allocate memory ..."
+        return isinstance(e, MemoryError) or "allocat" in str(e)
+
+    epoch_s = []
+    try:
+        for _ in range(a.epochs):
+            t0 = time.perf_counter()
+            train_epoch()
+            epoch_s.append(time.perf_counter() - t0)
+        info.update(epochs=a.epochs, epoch_ms=[1e3 * t for t in epoch_s],
+                    epoch_ms_median=1e3 * statistics.median(epoch_s[2:] or epoch_s))
+    except (RuntimeError, MemoryError) as e:
+        if not out_of_memory(e):
+            raise
+        info.update(failed="training: " + oom, error=str(e).strip().splitlines()[0][:300], epochs_done=len(epoch_s))
+        print(f"{program}: {name}: training ran out of memory after {len(epoch_s)} epochs", file=sys.stderr)
+    info["train_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    opt.zero_grad(set_to_none=True)
+    gc.collect()
+    infer_s = []
+    try:
+        with torch.no_grad():
+            for _ in range(a.inference_runs):
+                t0 = time.perf_counter()
+                out = infer()
+                infer_s.append(time.perf_counter() - t0)
+        info.update(inference_runs=a.inference_runs, inference_ms_median=1e3 * statistics.median(infer_s),
+                    test_accuracy=test_accuracy(out))
+    except (RuntimeError, MemoryError) as e:
+        if not out_of_memory(e):
+            raise
+        info["inference_failed"] = oom
+    info["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    common_arguments(ap, "../shared/datasets")
+    a = ap.parse_args()
+    emit = emitter(a.json)
 
     try:
         import torch
@@ -86,14 +156,9 @@ def main():
               file=sys.stderr)
         emit({"skipped": "no torch"})
         return 0
-    if not a.synthetic and not os.path.isdir(os.path.join(a.data_root, a.dataset, "raw")):
-        print(f"gat_reference.py: {a.dataset} not found under {a.data_root} (set GAT_DATA); skipped", file=sys.stderr)
-        emit({"skipped": "no data"})
+    if data_missing(a, "gat_reference.py", emit):
         return 0
-
-    if a.max_memory_gb > 0:  # after importing torch, so that a small cap does not pass for "no torch"
-        cap = int(a.max_memory_gb * 2**30)
-        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    cap_address_space(a.max_memory_gb)
     warnings.filterwarnings("ignore", message="scatter_reduce")
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
@@ -160,51 +225,24 @@ def main():
     info = {"case": name, "impl": "pytorch", "torch": torch.__version__, "threads": a.threads, "epochs": a.epochs,
             "inference_runs": a.inference_runs, "nodes": n, "edges": num_edges, "edges_with_self_loops": num_edges + n,
             "features": int(x.shape[1]), "setup_s": setup_s}
-    oom = f"out of memory (address space capped at {a.max_memory_gb} GiB)" if a.max_memory_gb else "out of memory"
 
-    def out_of_memory(e):  # torch's CPU allocator raises RuntimeError "... can't allocate memory ..."
-        return isinstance(e, MemoryError) or "allocat" in str(e)
-
-    epoch_s = []
-    try:
-        for _ in range(a.epochs):
-            t0 = time.perf_counter()
-            model.train()
-            opt.zero_grad()
-            loss = F.cross_entropy(model(x)[split["train"]], y[split["train"]])
-            loss.backward()
-            opt.step()
-            model.eval()
-            with torch.no_grad():
-                out = model(x)
-                F.cross_entropy(out[split["valid"]], y[split["valid"]])
-            epoch_s.append(time.perf_counter() - t0)
-        info.update(epoch_ms=[1e3 * t for t in epoch_s], epoch_ms_median=1e3 * statistics.median(epoch_s[2:] or epoch_s))
-    except (RuntimeError, MemoryError) as e:
-        if not out_of_memory(e):
-            raise
-        info.update(failed="training: " + oom, error=str(e).strip().splitlines()[0][:300], epochs_done=len(epoch_s))
-        print(f"gat_reference.py: {name}: training ran out of memory after {len(epoch_s)} epochs", file=sys.stderr)
-    info["train_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-    opt.zero_grad(set_to_none=True)
-    loss = out = None
-    gc.collect()
-    # Inference (evaluation mode, no autograd) is measured even when training did not fit.
-    infer_s = []
-    try:
+    def train_epoch():
+        model.train()
+        opt.zero_grad()
+        loss = F.cross_entropy(model(x)[split["train"]], y[split["train"]])
+        loss.backward()
+        opt.step()
         model.eval()
         with torch.no_grad():
-            for _ in range(a.inference_runs):
-                t0 = time.perf_counter()
-                out = model(x)
-                infer_s.append(time.perf_counter() - t0)
-        info.update(inference_ms_median=1e3 * statistics.median(infer_s),
-                    test_accuracy=float((out[split["test"]].argmax(1) == y[split["test"]]).float().mean()))
-    except (RuntimeError, MemoryError) as e:
-        if not out_of_memory(e):
-            raise
-        info["inference_failed"] = oom
-    info["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+            out = model(x)
+            F.cross_entropy(out[split["valid"]], y[split["valid"]])
+
+    def infer():
+        model.eval()
+        return model(x)
+
+    measure(a, "gat_reference.py", name, info, opt, train_epoch, infer,
+            lambda out: float((out[split["test"]].argmax(1) == y[split["test"]]).float().mean()))
     emit(info)
     return 0
 

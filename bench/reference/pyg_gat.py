@@ -25,8 +25,6 @@ bench/compare can go on. --max-memory-gb G caps the address space (RLIMIT_AS): a
 for the machine ends as {"failed": "out of memory ..."}.
 """
 import argparse
-import gc
-import json
 import os
 import resource
 import statistics
@@ -37,41 +35,19 @@ import warnings
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
-from gat_reference import load, synthetic  # noqa: E402  (the same readers and synthetic graphs)
+from gat_reference import (cap_address_space, common_arguments, data_missing, emitter, load,  # noqa: E402
+                           measure, synthetic)  # the same readers, options and synthetic graphs
 
 
 def parse_args():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--dataset", default="cora")
-    ap.add_argument("--data-root", default=os.environ.get("GAT_DATA", os.path.join(REPO, "..", "shared", "datasets")))
+    common_arguments(ap, os.path.join(REPO, "..", "shared", "datasets"))
     ap.add_argument("--pyg", default=os.environ.get("GAT_PYG", os.path.join(REPO, "..", "shared", "anchors",
                                                                            "pyg-2.4.0")))
-    ap.add_argument("--epochs", type=int, default=50)
-    ap.add_argument("--threads", type=int, default=1)
-    ap.add_argument("--inference-runs", type=int, default=7)
     ap.add_argument("--reproduction", type=int, default=0, help="seeds to train with early stopping (0: time epochs)")
     ap.add_argument("--patience", type=int, default=100)
     ap.add_argument("--max-epochs", type=int, default=100000)
-    ap.add_argument("--synthetic", type=int, default=0, help="random graph with N nodes instead of --dataset")
-    ap.add_argument("--in-degree", type=float, default=16.0)
-    ap.add_argument("--edges", type=int, default=0, help="edges without self-loops (default N x in-degree)")
-    ap.add_argument("--features", type=int, default=128)
-    ap.add_argument("--classes", type=int, default=7)
-    ap.add_argument("--max-memory-gb", type=float, default=0, help="address-space cap (0: none)")
-    ap.add_argument("--json", default="")
     return ap.parse_args()
-
-
-def emitter(path):
-    def emit(obj):
-        text = json.dumps(obj)
-        print(text)
-        if path:  # a temporary name, then renamed: a reader never sees half a file
-            tmp = f"{path}.tmp-{os.getpid()}"
-            with open(tmp, "w") as f:
-                f.write(text + "\n")
-            os.replace(tmp, path)
-    return emit
 
 
 def main():
@@ -92,13 +68,9 @@ def main():
     warnings.filterwarnings("ignore")
     import torch_geometric
     from torch_geometric.nn import GATConv
-    if not a.synthetic and not os.path.isdir(os.path.join(a.data_root, a.dataset, "raw")):
-        print(f"pyg_gat.py: {a.dataset} not found under {a.data_root} (set GAT_DATA); skipped", file=sys.stderr)
-        emit({"skipped": "no data"})
+    if data_missing(a, "pyg_gat.py", emit):
         return 0
-    if a.max_memory_gb > 0:  # after the imports, so that a small cap does not pass for "no torch"
-        cap = int(a.max_memory_gb * 2**30)
-        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    cap_address_space(a.max_memory_gb)
     torch.set_num_threads(a.threads)
 
     t_setup = time.perf_counter()
@@ -152,11 +124,6 @@ def main():
     info = {"case": name, "impl": "pyg", "pyg": torch_geometric.__version__, "torch": torch.__version__,
             "threads": a.threads, "nodes": n, "edges": int(edge_index.shape[1]),
             "edges_with_self_loops": int(edge_index.shape[1]) + n, "features": int(x.shape[1]), "setup_s": setup_s}
-    oom = f"out of memory (address space capped at {a.max_memory_gb} GiB)" if a.max_memory_gb else "out of memory"
-
-    def out_of_memory(e):  # torch's CPU allocator raises RuntimeError "... can't allocate memory ..."
-        return isinstance(e, MemoryError) or "allocat" in str(e)
-
     if a.reproduction:
         info["reproduction"] = reproduce(a, make, epoch)
         info["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
@@ -164,37 +131,13 @@ def main():
         return 0
 
     model, opt = make(0)
-    epoch_s = []
-    try:
-        for _ in range(a.epochs):
-            t0 = time.perf_counter()
-            epoch(model, opt)
-            epoch_s.append(time.perf_counter() - t0)
-        info.update(epochs=a.epochs, epoch_ms=[1e3 * t for t in epoch_s],
-                    epoch_ms_median=1e3 * statistics.median(epoch_s[2:] or epoch_s))
-    except (RuntimeError, MemoryError) as e:
-        if not out_of_memory(e):
-            raise
-        info.update(failed="training: " + oom, error=str(e).strip().splitlines()[0][:300], epochs_done=len(epoch_s))
-        print(f"pyg_gat.py: {name}: training ran out of memory after {len(epoch_s)} epochs", file=sys.stderr)
-    info["train_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-    opt.zero_grad(set_to_none=True)
-    gc.collect()
-    infer_s = []  # evaluation mode, no autograd; measured even when training did not fit
-    try:
+
+    def infer():
         model.eval()
-        with torch.no_grad():
-            for _ in range(a.inference_runs):
-                t0 = time.perf_counter()
-                out = model(x, edge_index)
-                infer_s.append(time.perf_counter() - t0)
-        info.update(inference_runs=a.inference_runs, inference_ms_median=1e3 * statistics.median(infer_s),
-                    test_accuracy=float((out[test_idx].argmax(1) == y[test_idx]).float().mean()))
-    except (RuntimeError, MemoryError) as e:
-        if not out_of_memory(e):
-            raise
-        info["inference_failed"] = oom
-    info["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+        return model(x, edge_index)
+
+    measure(a, "pyg_gat.py", name, info, opt, lambda: epoch(model, opt), infer,
+            lambda out: float((out[test_idx].argmax(1) == y[test_idx]).float().mean()))
     emit(info)
     return 0
 

@@ -95,21 +95,28 @@ inline v16f fma_lanes(v16f a, v16f b, v16f c) { return fma16(a, b, c); }
 
 // exp_nonpositive (vector_math.hpp) on 8 or 16 lanes: the same range reduction and polynomial,
 // with the polynomial's multiply-adds fused (half the dependent operations per exp); a lane's
-// result does not depend on the width.
-template <class V, class VI>
+// result does not depend on the width. kFused = false: a multiply then an add, as the scalar
+// function compiles (-ffp-contract=off), so a lane gives exp_nonpositive's own bits.
+template <class V, class VI, bool kFused = true>
 inline V exp_nonpositive_lanes(V x) {
+  const auto madd = [](V a, V b, V c) {
+    if constexpr (kFused)
+      return fma_lanes(a, b, c);
+    else
+      return a * b + c;
+  };
   const VI keep = ~(x < -87.0f);
   x = reinterpret_cast<V>((reinterpret_cast<VI>(x) & keep) | (reinterpret_cast<VI>(V{} + -87.0f) & ~keep));
   const V n = (x * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
   V r = x - n * 0.693359375f;
   r = r - n * -2.12194440e-4f;
   V p = V{} + 1.9875691500e-4f;
-  p = fma_lanes(p, r, V{} + 1.3981999507e-3f);
-  p = fma_lanes(p, r, V{} + 8.3334519073e-3f);
-  p = fma_lanes(p, r, V{} + 4.1665795894e-2f);
-  p = fma_lanes(p, r, V{} + 1.6666665459e-1f);
-  p = fma_lanes(p, r, V{} + 5.0000001201e-1f);
-  p = fma_lanes(p, r * r, r) + 1.0f;
+  p = madd(p, r, V{} + 1.3981999507e-3f);
+  p = madd(p, r, V{} + 8.3334519073e-3f);
+  p = madd(p, r, V{} + 4.1665795894e-2f);
+  p = madd(p, r, V{} + 1.6666665459e-1f);
+  p = madd(p, r, V{} + 5.0000001201e-1f);
+  p = madd(p, r * r, r) + 1.0f;
   const VI bits = (__builtin_convertvector(n, VI) + 127) << 23;
   const V y = p * reinterpret_cast<V>(bits);
   return reinterpret_cast<V>(reinterpret_cast<VI>(y) & keep);

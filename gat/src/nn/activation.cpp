@@ -19,30 +19,6 @@ namespace {
 
 constexpr std::int64_t kGrain = 1 << 14;
 
-// ELU on eight floats with the scalar loop's operations per lane (exp_nonpositive's unfused
-// polynomial, the series, the selects), but each of the two expm1 forms only where a lane needs
-// it: a hidden layer's negative inputs mostly lie in the series' range (-0.5, 0], where the
-// branch-free loop evaluated both forms for every value (ELU was a fifth of a Cora inference).
-inline gat::detail::v8f exp_nonpositive8_unfused(gat::detail::v8f x) {
-  using gat::detail::v8f;
-  using gat::detail::v8i;
-  const v8i keep = ~(x < -87.0f);
-  x = gat::detail::select8(keep, x, gat::detail::splat8(-87.0f));
-  const v8f n = (x * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
-  v8f r = x - n * 0.693359375f;
-  r = r - n * -2.12194440e-4f;
-  v8f p = gat::detail::splat8(1.9875691500e-4f);
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  p = p * (r * r) + r + 1.0f;
-  const v8i bits = (__builtin_convertvector(n, v8i) + 127) << 23;
-  const v8f y = p * reinterpret_cast<v8f>(bits);
-  return reinterpret_cast<v8f>(reinterpret_cast<v8i>(y) & keep);
-}
-
 // Whether any lane of a comparison's mask is set.
 inline bool any8(gat::detail::v8i m) {
 #if defined(__AVX__)
@@ -52,6 +28,10 @@ inline bool any8(gat::detail::v8i m) {
 #endif
 }
 
+// ELU on eight floats with the scalar loop's operations per lane (exp_nonpositive's unfused
+// polynomial, the series, the selects), but each of the two expm1 forms only where a lane needs
+// it: a hidden layer's negative inputs mostly lie in the series' range (-0.5, 0], where the
+// branch-free loop evaluated both forms for every value (ELU was a fifth of a Cora inference).
 void elu8(float alpha, const float* in, float* out) {
   using gat::detail::v8f;
   using gat::detail::v8i;
@@ -68,7 +48,8 @@ void elu8(float alpha, const float* in, float* out) {
     em1 = neg * (1.0f + neg * (0.5f + neg * (1.6666667e-1f + neg * (4.1666668e-2f + neg * (8.3333338e-3f +
           neg * (1.3888889e-3f + neg * (1.9841270e-4f + neg * 2.4801587e-5f)))))));
   }
-  if (any8(~in_series)) em1 = gat::detail::select8(in_series, em1, exp_nonpositive8_unfused(neg) - 1.0f);
+  if (any8(~in_series))
+    em1 = gat::detail::select8(in_series, em1, gat::detail::exp_nonpositive_lanes<v8f, v8i, false>(neg) - 1.0f);
   gat::detail::store8(out, gat::detail::select8(positive, v, alpha * em1));
 }
 
