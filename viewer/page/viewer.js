@@ -405,6 +405,8 @@
     }
     if (q.has("colour")) state.colour = q.get("colour") === "true" ? "true" : "predicted";
     if (q.has("hop2")) state.hop2 = q.get("hop2") !== "0";
+    // only=statistics: the statistics and the training curve alone (for pictures of them).
+    if (q.get("only") === "statistics") document.body.classList.add("only-statistics");
     if (q.has("topk") && Number(q.get("topk")) > 0) state.topk = Math.floor(Number(q.get("topk")));
     const requested = q.has("index") ? q.get("index") : q.has("node") ? q.get("node") : null;
     return requested;
@@ -503,7 +505,9 @@
       $("pick-" + key).addEventListener("change", (e) => { if (e.target.value !== "") state.go(Number(e.target.value)); });
 
     draw(model, state);  // the URL is left as given: it may be the one a message is about
-    document.body.dataset.firstPictureMs = (performance.now() - t0).toFixed(1);
+    // From the start of navigation (the HTML's and the data's parsing included), and this script's part.
+    document.body.dataset.firstPictureMs = performance.now().toFixed(1);
+    document.body.dataset.scriptMs = (performance.now() - t0).toFixed(1);
     document.body.dataset.state = "ready";
   }
 
