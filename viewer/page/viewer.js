@@ -126,22 +126,21 @@
     return model.confidence && i !== undefined ? model.confidence[i] / 1000 : null;
   }
 
-  // A node given by the user: the dataset's own id when it has them, else the index.
-  function resolveNode(model, text) {
+  // A node given by the user: the dataset's own id when it has them (asIndex: the node index).
+  function resolveNode(model, text, asIndex) {
     text = String(text).trim();
     const n = model.numNodes;
-    if (model.names) {
+    if (model.names && !asIndex) {
       if (model.byName.has(text)) return { node: model.byName.get(text) };
       if (model.data.complete)
         return { error: "No node of " + (model.data.dataset || "this graph") + " has the id \u201c" + text + "\u201d." };
+      return { error: "Node \u201c" + text + "\u201d is not in this page: for a graph this large it holds only the " +
+                      "neighbourhoods of the nodes in the lists. Write the page with gat view --node " + text +
+                      " to see it." };
     }
-    if (!/^[0-9]+$/.test(text) || Number(text) >= n) {
-      if (model.names)
-        return { error: "Node \u201c" + text + "\u201d is not in this page: it is neither one of the embedded " +
-                        "nodes' ids nor an index in [0, " + n + ")." };
+    if (!/^[0-9]+$/.test(text) || Number(text) >= n)
       return { error: "Node \u201c" + text + "\u201d is not in the graph: it has " + n + " nodes, indices 0 to " +
                       (n - 1) + "." };
-    }
     return { node: Number(text) };
   }
 
@@ -408,8 +407,8 @@
     // only=statistics: the statistics and the training curve alone (for pictures of them).
     if (q.get("only") === "statistics") document.body.classList.add("only-statistics");
     if (q.has("topk") && Number(q.get("topk")) > 0) state.topk = Math.floor(Number(q.get("topk")));
-    const requested = q.has("index") ? q.get("index") : q.has("node") ? q.get("node") : null;
-    return requested;
+    if (q.has("index")) return { text: q.get("index"), asIndex: true };
+    return q.has("node") ? { text: q.get("node"), asIndex: false } : null;
   }
 
   function writeUrl(state) {
@@ -459,7 +458,7 @@
     clearMessage();
     const requested = readUrl(model, state);
     if (requested !== null) {
-      const r = resolveNode(model, requested);
+      const r = resolveNode(model, requested.text, requested.asIndex);
       if (r.error) showMessage(r.error + " Showing node " + nodeName(model, state.node) + " instead.");
       else state.node = r.node;
     }
