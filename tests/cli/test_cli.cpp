@@ -272,7 +272,7 @@ TEST_CASE("train, eval, predict, attention and info on a tiny dataset", "[cli]")
   CHECK(nlohmann::json::parse(r.out)["nodes"] == 12);
 }
 
-TEST_CASE("attention --stats, view and plot on a tiny dataset; bad exports and nodes exit 2", "[cli][viewer]") {
+TEST_CASE("attention --stats, view and plot on a tiny dataset, and bad exports and nodes exit 2", "[cli][viewer]") {
   const std::string args = tiny_args() + " --threads 1";
   Run r = gat("attention " + args + " --stats");
   REQUIRE(r.code == 0);
