@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -61,6 +62,47 @@ LoadedModel load_model(const std::string& path) {
   loaded.model = std::make_unique<nn::GatModel<float>>(options);
   io::load_parameters(loaded.checkpoint, *loaded.model, path);
   return loaded;
+}
+
+CLI::Option* ModelFlags::add_to(CLI::App& cmd, bool checkpoint_required) {
+  CLI::Option* option = cmd.add_option("--checkpoint", checkpoint, "a .safetensors file written by gat train --save");
+  if (checkpoint_required) option->required();
+  data.add_to(cmd);
+  add_threads_flag(cmd, threads);
+  return option;
+}
+
+Loaded load(ModelFlags& f) {
+  apply_threads(f.threads);
+  Loaded l{load_model(f.checkpoint), {}};
+  // Preprocess as the model was trained.
+  auto it = l.model.checkpoint.metadata.find("normalize_features");
+  if (it != l.model.checkpoint.metadata.end() && it->second == "false") f.data.raw_features = true;
+  l.data = prepare(f.data);
+  const auto& o = l.model.model->options();
+  if (l.data.dataset.features.cols() != o.in_features)
+    throw InvalidArgument("--dataset: it has " + std::to_string(l.data.dataset.features.cols()) +
+                          " features but the checkpoint's model expects " + std::to_string(o.in_features));
+  return l;
+}
+
+NodeId resolve_node(const std::vector<std::string>& node_names, std::int64_t num_nodes, const std::string& dataset,
+                    const std::string& text) {
+  if (!node_names.empty()) {
+    for (std::size_t n = 0; n < node_names.size(); ++n)
+      if (node_names[n] == text) return static_cast<NodeId>(n);
+    throw InvalidArgument("--node " + text + ": no node of " + dataset +
+                          " has this id (its nodes have their own ids, such as " + node_names.front() + ")");
+  }
+  std::int64_t n = -1;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc{} || end != text.data() + text.size() || n < 0 || n >= num_nodes)
+    throw InvalidArgument("--node " + text + ": expected a node index in [0, " + std::to_string(num_nodes) + ")");
+  return static_cast<NodeId>(n);
+}
+
+std::string node_id(const io::Dataset& ds, std::int64_t n) {
+  return ds.node_names.empty() ? std::to_string(n) : ds.node_names[static_cast<std::size_t>(n)];
 }
 
 namespace {

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -40,6 +41,34 @@ struct LoadedModel {
 };
 // Rebuilds the model a checkpoint was saved from and loads its parameters.
 LoadedModel load_model(const std::string& path);
+
+// The flags of the subcommands that apply a checkpoint to a dataset.
+struct ModelFlags {
+  DatasetFlags data;
+  std::string checkpoint;
+  int threads = 0;
+  bool json = false;
+
+  CLI::Option* add_to(CLI::App& cmd, bool checkpoint_required = true);
+};
+
+struct Loaded {
+  LoadedModel model;
+  PreparedData data;
+};
+// The checkpoint's model and the dataset, preprocessed as the model was trained.
+Loaded load(ModelFlags& f);
+
+// --node: the dataset's own id where it has them (LINQS paper ids), else the node index. Throws
+// InvalidArgument naming the id when no node has it.
+NodeId resolve_node(const std::vector<std::string>& node_names, std::int64_t num_nodes, const std::string& dataset,
+                    const std::string& text);
+inline NodeId resolve_node(const io::Dataset& ds, const std::string& text) {
+  return resolve_node(ds.node_names, ds.num_nodes(), ds.name, text);
+}
+
+// The dataset's own id of node n where it has them, else its index.
+std::string node_id(const io::Dataset& ds, std::int64_t n);
 
 // Checks with messages that say what was expected ("--epochs: expected a positive number, got
 // '-3'"); CLI11's own range checks print the whole double range.

@@ -1,5 +1,6 @@
 // gat eval, gat predict, gat attention: what a trained checkpoint does on a dataset.
 #include <chrono>
+#include <cstdio>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -10,49 +11,18 @@
 
 #include "cli_common.hpp"
 #include "commands.hpp"
+#include "gat/attention/attention_statistics.hpp"
 #include "gat/io/atomic_file.hpp"
 #include "gat/io/attention_json.hpp"
 #include "gat/train/loss.hpp"
 #include "gat/train/metrics.hpp"
 #include "gat/train/trainer.hpp"
+#include "gat/viewer/attention_page.hpp"
 
-#include <charconv>
 
 namespace gat::cli {
 
 namespace {
-
-struct ModelFlags {
-  DatasetFlags data;
-  std::string checkpoint;
-  int threads = 0;
-  bool json = false;
-
-  void add_to(CLI::App& cmd) {
-    cmd.add_option("--checkpoint", checkpoint, "a .safetensors file written by gat train --save")->required();
-    data.add_to(cmd);
-    add_threads_flag(cmd, threads);
-  }
-};
-
-struct Loaded {
-  LoadedModel model;
-  PreparedData data;
-};
-
-Loaded load(ModelFlags& f) {
-  apply_threads(f.threads);
-  Loaded l{load_model(f.checkpoint), {}};
-  // Preprocess as the model was trained.
-  auto it = l.model.checkpoint.metadata.find("normalize_features");
-  if (it != l.model.checkpoint.metadata.end() && it->second == "false") f.data.raw_features = true;
-  l.data = prepare(f.data);
-  const auto& o = l.model.model->options();
-  if (l.data.dataset.features.cols() != o.in_features)
-    throw InvalidArgument("--dataset: it has " + std::to_string(l.data.dataset.features.cols()) +
-                          " features but the checkpoint's model expects " + std::to_string(o.in_features));
-  return l;
-}
 
 int run_eval(ModelFlags& f) {
   Loaded l = load(f);
@@ -83,26 +53,6 @@ struct PredictFlags : ModelFlags {
   std::string out, output_format = "csv";
   std::vector<std::string> nodes;  // only these, in this order (default: every node)
 };
-
-// --node: the dataset's own id where it has them (LINQS paper ids), else the node index.
-NodeId resolve_node(const io::Dataset& ds, const std::string& text) {
-  if (!ds.node_names.empty()) {
-    for (std::size_t n = 0; n < ds.node_names.size(); ++n)
-      if (ds.node_names[n] == text) return static_cast<NodeId>(n);
-    throw InvalidArgument("--node " + text + ": no node of " + ds.name + " has this id (its nodes have their own ids, such as " +
-                          ds.node_names.front() + ")");
-  }
-  std::int64_t n = -1;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-  if (ec != std::errc{} || end != text.data() + text.size() || n < 0 || n >= ds.num_nodes())
-    throw InvalidArgument("--node " + text + ": expected a node index in [0, " + std::to_string(ds.num_nodes()) + ")");
-  return static_cast<NodeId>(n);
-}
-
-// The dataset's own id of node n where it has them, else its index.
-std::string node_id(const io::Dataset& ds, std::int64_t n) {
-  return ds.node_names.empty() ? std::to_string(n) : ds.node_names[static_cast<std::size_t>(n)];
-}
 
 int run_predict(PredictFlags& f) {
   Loaded l = load(f);
@@ -160,9 +110,27 @@ struct AttentionFlags : ModelFlags {
   std::optional<std::string> node;
   std::optional<std::int64_t> top_k, layer, head;
   bool average_heads = false;
+  bool stats = false;
 };
 
+// One line per layer and head: how far its attention is from uniform.
+void print_statistics(const std::vector<HeadAttentionStatistics>& all, const io::Dataset& ds) {
+  std::cout << "attention statistics of " << (ds.name.empty() ? "the graph" : ds.name) << " (" << ds.num_nodes()
+            << " nodes; entropy in nats, means over the nodes with incoming edges):\n"
+            << "layer head  nodes   mean H mean ln d  H/ln d      KL      TV self-loop     1/d\n";
+  for (const auto& s : all) {
+    char line[160];
+    std::snprintf(line, sizeof line, "%5lld %4lld %6lld %8.4f %9.4f %7.4f %7.4f %7.4f %9.4f %7.4f\n",
+                  static_cast<long long>(s.layer), static_cast<long long>(s.head), static_cast<long long>(s.nodes),
+                  s.mean_entropy, s.mean_uniform_entropy,
+                  s.mean_uniform_entropy > 0 ? s.mean_entropy / s.mean_uniform_entropy : 1.0, s.mean_kl_from_uniform,
+                  s.mean_total_variation, s.mean_self_loop_weight, s.mean_uniform_self_loop);
+    std::cout << line;
+  }
+}
+
 int run_attention(AttentionFlags& f) {
+  if (f.out.empty() && !f.stats) throw InvalidArgument("gat attention: give --out FILE, --stats or both");
   const auto start = std::chrono::steady_clock::now();
   Loaded l = load(f);
   const auto& ds = l.data.dataset;
@@ -177,17 +145,24 @@ int run_attention(AttentionFlags& f) {
   const auto layers = options.node ? io::attention_weights(*l.model.model, l.data.graph, ds.features,
                                                            std::span<const NodeId>(&*options.node, 1))
                                    : io::attention_weights(*l.model.model, l.data.graph, ds.features);
-  const std::int64_t records = io::write_attention_json_file(f.out, layers, info, options);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  const auto bytes = std::filesystem::file_size(f.out);
-  if (f.json)
-    std::cout << nlohmann::json{{"out", f.out}, {"layers", layers.size()}, {"records", records}, {"bytes", bytes},
-                                {"seconds", seconds}}
-                     .dump()
-              << "\n";
-  else
-    std::cout << "attention: " << records << " records of " << layers.size() << " layer(s) written to " << f.out
-              << " (" << bytes << " bytes, " << std::fixed << std::setprecision(2) << seconds << " s)\n";
+  nlohmann::json summary = nlohmann::json::object();
+  if (f.stats) {
+    const auto statistics = attention_statistics(layers, ds.num_nodes());
+    if (f.json)
+      summary["statistics"] = viewer::attention_statistics_json(statistics);
+    else
+      print_statistics(statistics, ds);
+  }
+  if (!f.out.empty()) {
+    const std::int64_t records = io::write_attention_json_file(f.out, layers, info, options);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const auto bytes = std::filesystem::file_size(f.out);
+    summary.update({{"out", f.out}, {"layers", layers.size()}, {"records", records}, {"bytes", bytes}, {"seconds", seconds}});
+    if (!f.json)
+      std::cout << "attention: " << records << " records of " << layers.size() << " layer(s) written to " << f.out
+                << " (" << bytes << " bytes, " << std::fixed << std::setprecision(2) << seconds << " s)\n";
+  }
+  if (f.json) std::cout << summary.dump() << "\n";
   return kSuccess;
 }
 
@@ -218,7 +193,7 @@ Runner add_attention_command(CLI::App& app) {
   auto f = std::make_shared<AttentionFlags>();
   CLI::App* cmd = app.add_subcommand("attention", "export the attention weights of every layer as JSON");
   f->add_to(*cmd);
-  cmd->add_option("--out", f->out, "the JSON file to write")->required();
+  cmd->add_option("--out", f->out, "the JSON file to write");
   cmd->add_option("--node", f->node,
                  "only the edges through which node ID is reached in all layers (the dataset's own id where it "
                  "has them, else the node index)");
@@ -226,7 +201,10 @@ Runner add_attention_command(CLI::App& app) {
   cmd->add_option("--layer", f->layer, "only this layer (0-based)")->check(non_negative_number());
   cmd->add_option("--head", f->head, "only this head (0-based)")->check(non_negative_number());
   cmd->add_flag("--average-heads", f->average_heads, "one weight per edge: the mean over heads");
-  cmd->add_flag("--json", f->json, "print what was written (records, bytes, seconds) as JSON");
+  cmd->add_flag("--stats", f->stats,
+               "print per layer and head how far the attention is from uniform: mean entropy against ln(in-degree), "
+               "KL and total variation from uniform, mean self-loop weight against 1/in-degree");
+  cmd->add_flag("--json", f->json, "print what was written (records, bytes, seconds) and the statistics as JSON");
   return [cmd, f]() { return cmd->parsed() ? run_attention(*f) : -1; };
 }
 

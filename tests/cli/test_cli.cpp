@@ -92,7 +92,7 @@ std::string tiny_args() { return "--checkpoint '" + tiny_checkpoint().string() +
 TEST_CASE("every subcommand has --help", "[cli]") {
   const Run top = gat("--help");
   CHECK(top.code == 0);
-  for (const char* sub : {"train", "eval", "predict", "attention", "info"}) {
+  for (const char* sub : {"train", "eval", "predict", "attention", "info", "view"}) {
     CHECK(contains(top.out, sub));
     const Run r = gat(std::string(sub) + " --help");
     CHECK(r.code == 0);
@@ -270,6 +270,71 @@ TEST_CASE("train, eval, predict, attention and info on a tiny dataset", "[cli]")
   r = gat("info --dataset '" + tiny_linqs().string() + "' --json --threads 1");
   REQUIRE(r.code == 0);
   CHECK(nlohmann::json::parse(r.out)["nodes"] == 12);
+}
+
+TEST_CASE("attention --stats, view and plot on a tiny dataset, and bad exports and nodes exit 2", "[cli][viewer]") {
+  const std::string args = tiny_args() + " --threads 1";
+  Run r = gat("attention " + args + " --stats");
+  REQUIRE(r.code == 0);
+  CHECK(contains(r.out, "attention statistics of tiny (12 nodes"));
+  CHECK(contains(r.out, "H/ln d"));
+  r = gat("attention " + args + " --stats --json");
+  REQUIRE(r.code == 0);
+  const auto stats = nlohmann::json::parse(r.out)["statistics"];
+  REQUIRE(stats.size() == 3);  // 2 heads, then the output layer's one
+  for (const auto& s : stats) {
+    CHECK(s["nodes"] == 12);
+    CHECK(s["entropy"].get<double>() <= s["uniform_entropy"].get<double>() + 1e-9);
+    CHECK(s["uniform_self_loop"].get<double>() == Approx(1.0 / 5));  // every paper: 4 neighbours and itself
+  }
+
+  const fs::path page = scratch() / "view.html", att = scratch() / "view.json", log = scratch() / "view.jsonl";
+  REQUIRE(gat("attention " + args + " --out '" + att.string() + "'").code == 0);
+  REQUIRE(gat("train --dataset '" + tiny_linqs().string() + "' --epochs 3 --heads 2 --hidden 4 --threads 1 --log '" +
+              log.string() + "'").code == 0);
+  r = gat("view " + args + " --node p3 --log '" + log.string() + "' --out '" + page.string() + "' --json");
+  REQUIRE(r.code == 0);
+  const auto written = nlohmann::json::parse(r.out);
+  CHECK(written["complete"] == true);
+  CHECK(written["first_node"] == 3);
+  CHECK(written["bytes"] == fs::file_size(page));
+  const std::string html = slurp(page);
+  CHECK(contains(html, "\"page_version\":1"));
+  CHECK(contains(html, "\"names\":[\"p0\",\"p1\""));
+  CHECK(contains(html, "class='training-curve'"));
+  CHECK(!contains(html, "/*GAT_DATA*/"));
+
+  r = gat("view --attention '" + att.string() + "' --dataset '" + tiny_linqs().string() + "' --out '" + page.string() + "'");
+  REQUIRE(r.code == 0);
+  CHECK(contains(slurp(page), "view.json (per_head weights)"));
+
+  const fs::path curve = scratch() / "curve.svg";
+  r = gat("plot --log '" + log.string() + "' --out '" + curve.string() + "'");
+  REQUIRE(r.code == 0);
+  const std::string svg = slurp(curve);
+  CHECK(svg.rfind("<svg", 0) == 0);
+  CHECK(contains(svg, "data-series='val_accuracy'"));
+
+  // An export of another version, a node that is not in the graph, a log that is not one: exit 2.
+  std::string text = slurp(att);
+  text.replace(text.find("\"version\":1"), 11, "\"version\":2");
+  const fs::path other = scratch() / "version2.json";
+  std::ofstream(other) << text;
+  r = gat("view --attention '" + other.string() + "' --out '" + page.string() + "'");
+  CHECK(r.code == 2);
+  CHECK(contains(r.err, "version2.json: attention export of format version 2; this gat reads version 1"));
+  r = gat("view " + args + " --node p99 --out '" + page.string() + "'");
+  CHECK(r.code == 2);
+  CHECK(contains(r.err, "--node p99: no node of tiny has this id"));
+  r = gat("view --attention '" + att.string() + "' --node 12 --out '" + page.string() + "'");
+  CHECK(r.code == 2);
+  CHECK(contains(r.err, "--node 12"));
+  r = gat("plot --log '" + att.string() + "' --out '" + curve.string() + "'");
+  CHECK(r.code == 2);
+  CHECK(contains(r.err, "view.json:1: not a training log record"));
+  r = gat("view --out '" + page.string() + "'");
+  CHECK(r.code == 1);
+  CHECK(contains(r.err, "--checkpoint"));
 }
 
 TEST_CASE("train runs on receptive fields unless --whole-graph and the checkpoint evaluates the same", "[cli]") {

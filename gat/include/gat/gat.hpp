@@ -31,6 +31,7 @@
 #include "gat/module/parameter.hpp"
 
 #include "gat/attention/attention_pooling.hpp"
+#include "gat/attention/attention_statistics.hpp"
 #include "gat/attention/attention_weights.hpp"
 #include "gat/attention/dense_attention.hpp"
 #include "gat/attention/edge_ops.hpp"

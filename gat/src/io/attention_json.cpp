@@ -232,4 +232,108 @@ std::int64_t write_attention_json_file(const std::string& path, nn::GatModel<flo
   return write_attention_json_file(path, attention_weights(model, graph, features), info, options);
 }
 
+bool AttentionDocument::filtered() const {
+  for (std::size_t l = 0; l < layers.size(); ++l)
+    if (layers[l].num_edges() < layer_edges[l]) return true;
+  return false;
+}
+
+namespace {
+
+// The header of an attention document: what it is, its version, and its layers.
+void read_header(const nlohmann::json& doc, const std::string& path, AttentionDocument& out) {
+  const auto fail = [&](const std::string& what) { throw DataError(path, 0, what); };
+  if (!doc.is_object() || doc.value("format", std::string()) != "gat-attention")
+    fail("not a gat attention export (expected \"format\": \"gat-attention\"; see docs/attention-json.md)");
+  if (!doc.contains("version") || !doc["version"].is_number_integer())
+    fail("the attention export has no integer \"version\"");
+  const auto version = doc["version"].get<std::int64_t>();
+  if (version != kAttentionJsonVersion)
+    fail("attention export of format version " + std::to_string(version) + "; this gat reads version " +
+         std::to_string(kAttentionJsonVersion) + " (export it again with this gat's 'gat attention')");
+  if (!doc.contains("num_nodes") || !doc["num_nodes"].is_number_integer() || doc["num_nodes"].get<std::int64_t>() < 1)
+    fail("\"num_nodes\" must be a positive integer");
+  out.info.num_nodes = doc["num_nodes"].get<std::int64_t>();
+  out.info.dataset = doc.value("dataset", std::string());
+  out.weights_per_record = doc.value("weights_per_record", std::string());
+  if (out.weights_per_record != "per_head" && out.weights_per_record != "one_head" &&
+      out.weights_per_record != "mean_over_heads")
+    fail("\"weights_per_record\" must be per_head, one_head or mean_over_heads");
+  if (!doc.contains("layers") || !doc["layers"].is_array() || doc["layers"].empty())
+    fail("\"layers\" must be a non-empty array");
+  for (const auto& layer : doc["layers"]) {
+    const auto heads = layer.value("heads", std::int64_t{0}), edges = layer.value("edges", std::int64_t{-1});
+    if (heads < 1 || edges < 0) fail("every entry of \"layers\" needs positive \"heads\" and \"edges\"");
+    out.layer_heads.push_back(heads);
+    out.layer_edges.push_back(edges);
+  }
+  if (!doc.contains("records") || !doc["records"].is_array()) fail("\"records\" must be an array");
+}
+
+}  // namespace
+
+AttentionDocument read_attention_json(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw DataError(path, 0, "cannot open the attention export");
+  nlohmann::json doc;
+  try {
+    doc = nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception& e) {
+    throw DataError(path, 0, std::string("not valid JSON: ") + e.what());
+  }
+  AttentionDocument out;
+  read_header(doc, path, out);
+  const std::size_t num_layers = out.layer_heads.size();
+  out.layers.resize(num_layers);
+  std::vector<std::vector<float>> weights(num_layers);
+  for (std::size_t l = 0; l < num_layers; ++l)
+    out.layers[l].heads = out.weights_per_record == "per_head" ? out.layer_heads[l] : 1;
+  std::vector<std::string> names;
+  bool all_named = true;
+  std::int64_t index = 0;
+  for (const auto& r : doc["records"]) {
+    const auto fail = [&](const std::string& what) {
+      throw DataError(path, 0, "record " + std::to_string(index) + ": " + what);
+    };
+    try {
+      const auto layer = r.at("layer").get<std::int64_t>();
+      const auto source = r.at("source").get<std::int64_t>(), target = r.at("target").get<std::int64_t>();
+      if (layer < 0 || layer >= static_cast<std::int64_t>(num_layers))
+        fail("layer " + std::to_string(layer) + " is not in the header's layers");
+      if (source < 0 || source >= out.info.num_nodes || target < 0 || target >= out.info.num_nodes)
+        fail("source or target outside [0, num_nodes = " + std::to_string(out.info.num_nodes) + ")");
+      auto& w = out.layers[static_cast<std::size_t>(layer)];
+      const auto& values = r.at("weights");
+      if (!values.is_array() || static_cast<std::int64_t>(values.size()) != w.heads)
+        fail("expected " + std::to_string(w.heads) + " weights");
+      for (const auto& v : values) {
+        const float x = v.get<float>();
+        if (!(x >= 0.0f && x <= 1.0f)) fail("a weight outside [0, 1]");
+        weights[static_cast<std::size_t>(layer)].push_back(x);
+      }
+      w.source.push_back(static_cast<NodeId>(source));
+      w.target.push_back(static_cast<NodeId>(target));
+      const auto& edge = r.at("edge");
+      w.input_edge_id.push_back(edge.is_string() ? kAddedSelfLoop : edge.get<std::int64_t>());
+      if (r.contains("source_id") && r.contains("target_id") && all_named) {
+        if (names.empty()) names.resize(static_cast<std::size_t>(out.info.num_nodes));
+        names[static_cast<std::size_t>(source)] = r["source_id"].get<std::string>();
+        names[static_cast<std::size_t>(target)] = r["target_id"].get<std::string>();
+      } else {
+        all_named = false;
+      }
+    } catch (const nlohmann::json::exception& e) {
+      fail(std::string("malformed record: ") + e.what());
+    }
+    ++index;
+  }
+  for (std::size_t l = 0; l < num_layers; ++l) {
+    auto& w = out.layers[l];
+    w.weights = BasicMatrix<float>(w.num_edges(), w.heads);
+    std::copy(weights[l].begin(), weights[l].end(), w.weights.data());
+  }
+  if (all_named && !names.empty()) out.info.node_names = std::move(names);
+  return out;
+}
+
 }  // namespace gat::io

@@ -69,4 +69,19 @@ std::int64_t write_attention_json_file(const std::string& path, nn::GatModel<flo
                                const Features& features, const AttentionExportInfo& info,
                                const AttentionExportOptions& options);
 
+// An attention JSON document read back: its header and, per layer, its records in file order
+// (weights: one column per weight of a record, so heads columns for "per_head", else 1).
+struct AttentionDocument {
+  AttentionExportInfo info;             // node_names filled from source_id/target_id when present
+  std::string weights_per_record;       // "per_head", "one_head" or "mean_over_heads"
+  std::vector<std::int64_t> layer_heads, layer_edges;  // the header's heads and edges per layer
+  std::vector<AttentionWeights<float>> layers;         // records of each layer, one entry per header layer
+  bool filtered() const;                // fewer records than the header's edges in some layer
+};
+
+// Reads a document written by write_attention_json. Throws DataError naming the file (and the
+// record) when it is not valid JSON, not "gat-attention", of another version than
+// kAttentionJsonVersion, or has a record out of range.
+AttentionDocument read_attention_json(const std::string& path);
+
 }  // namespace gat::io
