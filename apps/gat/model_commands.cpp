@@ -104,9 +104,17 @@ std::string node_id(const io::Dataset& ds, std::int64_t n) {
   return ds.node_names.empty() ? std::to_string(n) : ds.node_names[static_cast<std::size_t>(n)];
 }
 
+// The files a model command reads: its checkpoint and the dataset's files.
+std::vector<NamedPath> model_inputs(const ModelFlags& f, const io::Dataset& dataset) {
+  std::vector<NamedPath> inputs = dataset_inputs(dataset);
+  inputs.push_back({"--checkpoint", f.checkpoint});
+  return inputs;
+}
+
 int run_predict(PredictFlags& f) {
   Loaded l = load(f);
   const auto& ds = l.data.dataset;
+  check_outputs({{"--out", f.out}}, model_inputs(f, ds));
   std::vector<NodeId> nodes;
   for (const std::string& text : f.nodes) nodes.push_back(resolve_node(ds, text));
   // A few nodes are computed on their receptive field, not on the whole graph.
@@ -166,6 +174,7 @@ int run_attention(AttentionFlags& f) {
   const auto start = std::chrono::steady_clock::now();
   Loaded l = load(f);
   const auto& ds = l.data.dataset;
+  check_outputs({{"--out", f.out}}, model_inputs(f, ds));
   io::AttentionExportOptions options;
   options.layer = f.layer;
   options.head = f.head;
