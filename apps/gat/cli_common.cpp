@@ -8,8 +8,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <sstream>
 
+#include "gat/core/checked_size.hpp"
 #include "gat/core/parallel.hpp"
+#include "gat/io/atomic_file.hpp"
+#include "gat/io/same_file.hpp"
 #include "gat/io/registry.hpp"
 #include "gat/train/model_config.hpp"
 
@@ -41,6 +45,9 @@ PreparedData prepare(const DatasetFlags& flags) {
   // CSR: the first projection then does a tenth of the multiplications. Same values; the sums
   // differ from the dense product's only by rounding.
   data.dataset.features.sparsify();
+  if (data.dataset.features.cols() == 0)
+    throw DataError(data.dataset.files.empty() ? data.dataset.name : data.dataset.files.front().string(), 0,
+                    "the dataset has no feature columns; a graph attention network needs node features");
   data.graph = Graph::from_edges(data.dataset.edges);
   return data;
 }
@@ -59,7 +66,13 @@ LoadedModel load_model(const std::string& path) {
   } catch (const InvalidArgument& e) {
     throw DataError(path, 0, e.what());
   }
-  loaded.model = std::make_unique<nn::GatModel<float>>(options);
+  // The configuration comes from the file: a model it cannot describe (0 heads, 10^9 layers, a
+  // dropout of 5) is bad data in that file, not a bad option.
+  try {
+    loaded.model = std::make_unique<nn::GatModel<float>>(options);
+  } catch (const InvalidArgument& e) {
+    throw DataError(path, 0, std::string("the model configuration in its metadata is not usable: ") + e.what());
+  }
   io::load_parameters(loaded.checkpoint, *loaded.model, path);
   return loaded;
 }
@@ -106,14 +119,20 @@ std::string node_id(const io::Dataset& ds, std::int64_t n) {
 }
 
 namespace {
-CLI::Validator number_check(const char* name, bool allow_zero) {
+// A finite number v with v >= 0 (v > 0 unless allow_zero) and v <= max. NaN fails every
+// comparison, so it is refused by name here rather than by CLI11's ranges.
+CLI::Validator number_check(const char* name, bool allow_zero, double max = HUGE_VAL) {
   return CLI::Validator(
-      [allow_zero](std::string& text) -> std::string {
+      [allow_zero, max](std::string& text) -> std::string {
         char* end = nullptr;
         const double v = std::strtod(text.c_str(), &end);
         const bool number = !text.empty() && end == text.c_str() + text.size() && std::isfinite(v);
-        if (!number || v < 0 || (v == 0 && !allow_zero))
-          return std::string("expected a ") + (allow_zero ? "non-negative" : "positive") + " number, got '" + text + "'";
+        if (!number || v < 0 || (v == 0 && !allow_zero) || v > max) {
+          std::ostringstream expected;
+          expected << "expected a " << (allow_zero ? "non-negative" : "positive") << " number";
+          if (max != HUGE_VAL) expected << " up to " << max;
+          return expected.str() + ", got '" + text + "'";
+        }
         return {};
       },
       name);
@@ -122,9 +141,34 @@ CLI::Validator number_check(const char* name, bool allow_zero) {
 
 CLI::Validator positive_number() { return number_check("POSITIVE", false); }
 CLI::Validator non_negative_number() { return number_check("NON-NEGATIVE", true); }
+CLI::Validator positive_number_up_to(double max) { return number_check("POSITIVE", false, max); }
+CLI::Validator non_negative_number_up_to(double max) { return number_check("NON-NEGATIVE", true, max); }
 
 void add_threads_flag(CLI::App& app, int& threads) {
-  app.add_option("--threads", threads, "threads to use (default: all cores)")->check(non_negative_number());
+  app.add_option("--threads", threads, "threads to use (default: all cores; at most " + std::to_string(kMaxThreads) + ")")
+      ->check(non_negative_number_up_to(kMaxThreads));
+}
+
+void check_outputs(const std::vector<NamedPath>& outputs, const std::vector<NamedPath>& inputs) {
+  for (std::size_t i = 0; i < outputs.size(); ++i) {
+    const std::string& option = outputs[i].first;
+    const std::filesystem::path& path = outputs[i].second;
+    if (path.empty()) continue;
+    const auto clash = [&](const NamedPath& other, const char* kind) {
+      if (other.second.empty() || !io::same_file(path, other.second)) return;
+      throw InvalidArgument(option + " " + path.string() + ": the same file as " + kind + other.first + " " +
+                            other.second.string() + "; nothing was written (choose another name)");
+    };
+    for (const NamedPath& input : inputs) clash(input, "the input ");
+    for (std::size_t j = 0; j < i; ++j) clash(outputs[j], "the output ");
+    io::AtomicFile::check_target(path);
+  }
+}
+
+std::vector<NamedPath> dataset_inputs(const io::Dataset& dataset) {
+  std::vector<NamedPath> inputs;
+  for (const auto& file : dataset.files) inputs.push_back({"--dataset", file});
+  return inputs;
 }
 
 void apply_threads(int threads) {

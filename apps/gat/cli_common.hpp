@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -74,6 +75,19 @@ std::string node_id(const io::Dataset& ds, std::int64_t n);
 // '-3'"); CLI11's own range checks print the whole double range.
 CLI::Validator positive_number();
 CLI::Validator non_negative_number();
+// The same with an upper bound (gat/core/checked_size.hpp states gat's bounds).
+CLI::Validator positive_number_up_to(double max);
+CLI::Validator non_negative_number_up_to(double max);
+
+// An option and the file it names ("--out", "x.csv").
+using NamedPath = std::pair<std::string, std::filesystem::path>;
+// Throws InvalidArgument naming both options when an output is the same file (device and
+// inode, or the same path when it does not exist yet) as an input or an earlier output, and
+// DataError when an output is read-only; called before anything is written (or trained), so
+// every existing file is left as it was.
+void check_outputs(const std::vector<NamedPath>& outputs, const std::vector<NamedPath>& inputs);
+// The files a dataset was read from, as inputs named "--dataset".
+std::vector<NamedPath> dataset_inputs(const io::Dataset& dataset);
 
 // "--threads N": 0 keeps OpenMP's default.
 void add_threads_flag(CLI::App& app, int& threads);

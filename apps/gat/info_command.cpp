@@ -30,7 +30,8 @@ int run_info(InfoFlags& f) {
                    {"isolated_nodes", s.isolated_nodes},
                    {"train", s.train},
                    {"valid", s.valid},
-                   {"test", s.test}};
+                   {"test", s.test},
+                   {"warnings", ds.warnings}};
   if (f.json) {
     std::cout << j.dump(2) << "\n";
     return kSuccess;

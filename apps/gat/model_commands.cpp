@@ -54,9 +54,17 @@ struct PredictFlags : ModelFlags {
   std::vector<std::string> nodes;  // only these, in this order (default: every node)
 };
 
+// The files a model command reads: its checkpoint and the dataset's files.
+std::vector<NamedPath> model_inputs(const ModelFlags& f, const io::Dataset& dataset) {
+  std::vector<NamedPath> inputs = dataset_inputs(dataset);
+  inputs.push_back({"--checkpoint", f.checkpoint});
+  return inputs;
+}
+
 int run_predict(PredictFlags& f) {
   Loaded l = load(f);
   const auto& ds = l.data.dataset;
+  check_outputs({{"--out", f.out}}, model_inputs(f, ds));
   std::vector<NodeId> nodes;
   for (const std::string& text : f.nodes) nodes.push_back(resolve_node(ds, text));
   // A few nodes are computed on their receptive field, not on the whole graph.
@@ -134,6 +142,7 @@ int run_attention(AttentionFlags& f) {
   const auto start = std::chrono::steady_clock::now();
   Loaded l = load(f);
   const auto& ds = l.data.dataset;
+  check_outputs({{"--out", f.out}}, model_inputs(f, ds));
   io::AttentionExportOptions options;
   options.layer = f.layer;
   options.head = f.head;

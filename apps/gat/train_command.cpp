@@ -11,6 +11,7 @@
 
 #include "cli_common.hpp"
 #include "commands.hpp"
+#include "gat/core/checked_size.hpp"
 #include "gat/core/phase_profile.hpp"
 #include "gat/graph/algorithms.hpp"
 #include "gat/io/atomic_file.hpp"
@@ -86,6 +87,8 @@ void print_profile(const profile::Totals& t, const nlohmann::json& runs) {
 int run_train(const TrainFlags& f) {
   apply_threads(f.threads);
   PreparedData data = prepare(f.data);
+  check_outputs({{"--save", f.save}, {"--summary", f.summary}, {"--log", f.log}}, dataset_inputs(data.dataset));
+  for (const std::string& warning : data.dataset.warnings) std::cerr << "gat train: warning: " << warning << "\n";
   if (f.reorder != "none") {
     // Neighbours get nearby ids, so the rows each node pulls are close in memory. The model's
     // parameters do not depend on node order: its checkpoint applies to the dataset as given.
@@ -192,7 +195,8 @@ int run_train(const TrainFlags& f) {
                          {"reorder", f.reorder},
                          {"receptive_field", !f.whole_graph},
                          {"model_selection", to_string(train_options.selection)},
-                         {"max_epochs", train_options.max_epochs}};
+                         {"max_epochs", train_options.max_epochs},
+                         {"warnings", ds.warnings}};
   summary["model"].erase("seed");
   if (f.json)
     std::cout << summary.dump(2) << "\n";
@@ -225,7 +229,7 @@ Runner add_train_command(CLI::App& app) {
   cmd->add_option("--concurrent-runs", f->concurrent_runs,
                   "runs trained side by side, one thread each (default: one per thread; 1: one after the other, "
                   "each with all threads); the results are the same either way")
-      ->check(positive_number());
+      ->check(positive_number_up_to(kMaxThreads));
   cmd->add_option("--summary", f->summary, "write a JSON summary of all runs to FILE");
   cmd->add_option("--save", f->save, "write the checkpoint (best validation accuracy) to FILE (.safetensors)");
   cmd->add_option("--log", f->log, "write the training curve as JSON lines to FILE");
@@ -249,19 +253,22 @@ Runner add_train_command(CLI::App& app) {
                "training and validation nodes (the same model and gradients, other dropout draws; slower)");
   cmd->add_option("--lr", f->lr, "learning rate")->check(positive_number());
   cmd->add_option("--weight-decay", f->weight_decay, "L2 regularisation")->check(non_negative_number());
-  cmd->add_option("--hidden", f->hidden, "features per head in hidden layers (default 8)")->check(positive_number());
-  cmd->add_option("--heads", f->heads, "heads in hidden layers (default 8)")->check(positive_number());
+  // Heads x hidden is bounded too (kMaxWidth); the model names the pair when it is exceeded.
+  cmd->add_option("--hidden", f->hidden, "features per head in hidden layers (default 8)")
+      ->check(positive_number_up_to(kMaxWidth));
+  cmd->add_option("--heads", f->heads, "heads in hidden layers (default 8)")->check(positive_number_up_to(kMaxHeads));
   cmd->add_option("--output-heads", f->output_heads, "averaged heads of the output layer")
-      ->check(positive_number());
-  cmd->add_option("--layers", f->layers, "attention layers (default 2)")->check(positive_number());
-  cmd->add_option("--dropout", f->dropout, "feature, value and attention dropout")->check(CLI::Range(0.0, 0.99));
+      ->check(positive_number_up_to(kMaxHeads));
+  cmd->add_option("--layers", f->layers, "attention layers (default 2)")->check(positive_number_up_to(kMaxLayers));
+  cmd->add_option("--dropout", f->dropout, "feature, value and attention dropout")
+      ->check(non_negative_number_up_to(0.99));
   cmd->add_option("--feature-dropout", f->feature_dropout, "dropout on each layer's input")
-      ->check(CLI::Range(0.0, 0.99));
+      ->check(non_negative_number_up_to(0.99));
   cmd->add_option("--attention-dropout", f->attention_dropout, "dropout on attention coefficients")
-      ->check(CLI::Range(0.0, 0.99));
+      ->check(non_negative_number_up_to(0.99));
   cmd->add_option("--value-dropout", f->value_dropout,
                   "dropout on the aggregated projected features, as the reference GAT code (default 0.6)")
-      ->check(CLI::Range(0.0, 0.99));
+      ->check(non_negative_number_up_to(0.99));
   cmd->add_option("--feature-dropout-per-head", f->feature_dropout_per_head,
                   "true (default): every head draws its own input-dropout mask, as the reference GAT code; "
                   "false: one mask shared by the heads, as PyG and DGL");

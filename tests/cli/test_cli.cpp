@@ -4,7 +4,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <csignal>
+#include <cmath>
 #include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <optional>
+#include <tuple>
+#include <vector>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -12,6 +19,11 @@
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+
+// From tests/support (its header would bring namespace gat, which the gat() helper here shadows).
+namespace gat_test {
+std::optional<std::filesystem::path> data_root();
+}
 
 namespace fs = std::filesystem;
 
@@ -41,10 +53,11 @@ const fs::path& scratch() {
 }
 
 // Runs `gat ARGS` (ARGS is shell text) with --threads 1 where it applies; stdin is /dev/null.
-Run gat(const std::string& args) {
+// `shell_prefix` runs first in the same shell (e.g. a memory cap).
+Run gat(const std::string& args, const std::string& shell_prefix = "") {
   const fs::path out = scratch() / "stdout", err = scratch() / "stderr";
-  const std::string cmd = std::string("'") + GAT_CLI_PATH + "' " + args + " </dev/null >'" + out.string() + "' 2>'" +
-                          err.string() + "'";
+  const std::string cmd = shell_prefix + std::string("'") + GAT_CLI_PATH + "' " + args + " </dev/null >'" + out.string() +
+                          "' 2>'" + err.string() + "'";
   const int status = std::system(cmd.c_str());
   Run r;
   r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -416,4 +429,278 @@ TEST_CASE("train --profile prints where the epochs' time went, per phase, and th
   for (std::size_t k = 0; k < a.size(); ++k)
     for (const char* key : {"seed", "test_accuracy", "val_accuracy", "val_loss", "epochs", "best_epoch"})
       CHECK(a[k][key] == b[k][key]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hostile input: every case exits 0, 1 (options) or 2 (files) naming what is at fault, within
+// seconds and under a memory cap, and leaves every existing file as it was.
+
+namespace {
+
+// The shell prefix that caps the address space of the gat it runs (3 GB: a tiny model needs far
+// less; the unchecked sizes asked for terabytes).
+const std::string kMemoryCap = "ulimit -v 3000000; exec ";
+
+// A copy of the tiny checkpoint with its header (and data section) changed by `alter`.
+fs::path altered_checkpoint(const std::string& name,
+                            const std::function<void(nlohmann::json& header, std::string& data)>& alter) {
+  const std::string bytes = slurp(tiny_checkpoint());
+  std::uint64_t n = 0;
+  for (int i = 0; i < 8; ++i) n |= static_cast<std::uint64_t>(static_cast<unsigned char>(bytes[i])) << (8 * i);
+  nlohmann::json header = nlohmann::json::parse(bytes.substr(8, n));
+  std::string data = bytes.substr(8 + n);
+  alter(header, data);
+  const std::string text = header.dump();
+  std::string length(8, '\0');
+  for (int i = 0; i < 8; ++i) length[i] = static_cast<char>(text.size() >> (8 * i));
+  const fs::path p = scratch() / (name + ".safetensors");
+  std::ofstream(p, std::ios::binary) << length << text << data;
+  return p;
+}
+
+// The tiny checkpoint with fields of its model configuration replaced.
+fs::path checkpoint_with_model(const std::string& name, const nlohmann::json& fields) {
+  return altered_checkpoint(name, [&](nlohmann::json& header, std::string&) {
+    nlohmann::json model = nlohmann::json::parse(header["__metadata__"]["gat_model"].get<std::string>());
+    model.update(fields);
+    header["__metadata__"]["gat_model"] = model.dump();
+  });
+}
+
+std::string on_tiny(const fs::path& checkpoint, const std::string& threads = "1") {
+  return "eval --threads " + threads + " --checkpoint '" + checkpoint.string() + "' --dataset '" + tiny_linqs().string() + "'";
+}
+
+}  // namespace
+
+TEST_CASE("sizes and thread counts past the stated bounds exit 1 naming the option", "[cli][hostile]") {
+  for (const auto& [args, named] : std::vector<std::pair<std::string, std::string>>{
+           {"train --heads 100000000 --hidden 100000000 --epochs 1 --threads 1", "--hidden"},
+           {"train --heads 100000 --hidden 100000 --epochs 1 --threads 1", "--hidden"},
+           {"train --heads 100000 --epochs 1 --threads 1", "--heads"},
+           {"train --hidden 100000 --epochs 1 --threads 1", "--hidden"},
+           {"train --layers 1000000000 --epochs 1 --threads 1", "--layers"},
+           {"train --heads 1024 --hidden 1024 --epochs 1 --threads 1", "1024 heads x 1024 channels"},
+           {"train --concurrent-runs 100000 --epochs 1", "--concurrent-runs"},
+           {on_tiny(tiny_checkpoint(), "100000"), "--threads"},
+           {"train --dropout nan --epochs 1 --threads 1", "--dropout"},
+           {"train --attention-dropout inf --epochs 1 --threads 1", "--attention-dropout"},
+       }) {
+    const Run r = gat(args, kMemoryCap);
+    CHECK(r.code == 1);
+    CHECK(contains(r.err, named));
+    CHECK(!contains(r.err, "GATConv"));
+  }
+}
+
+TEST_CASE("a checkpoint whose model configuration is unusable exits 2 naming it", "[cli][hostile]") {
+  for (const auto& [name, fields] : std::vector<std::pair<std::string, nlohmann::json>>{
+           {"huge", {{"heads", 100000000}, {"hidden", 100000000}}},  // rows x cols overflow int64
+           {"deep", {{"layers", 1000000000}}},                        // was minutes of model building
+           {"deep_float", {{"layers", 1e9}}},
+           {"no_heads", {{"heads", 0}}},
+           {"negative_heads", {{"heads", -3}}},
+           {"no_classes", {{"num_classes", 0}}},
+           {"dropout5", {{"attention_dropout", 5}}},
+       }) {
+    const fs::path ckpt = checkpoint_with_model(name, fields);
+    const Run r = gat(on_tiny(ckpt), kMemoryCap);
+    CHECK(r.code == 2);
+    CHECK(contains(r.err, ckpt.string() + ": "));
+  }
+}
+
+TEST_CASE("checkpoints with wrapped, overlapping, unknown or non-finite tensors exit 2 naming file and tensor", "[cli][hostile]") {
+  const auto offsets = [](const nlohmann::json& header, const char* tensor) { return header[tensor]["data_offsets"]; };
+  const std::vector<std::tuple<std::string, std::function<void(nlohmann::json&, std::string&)>, std::string>> cases{
+      {"wrapped", [](nlohmann::json& h, std::string&) {
+         h["wrapped"] = {{"dtype", "F32"}, {"shape", {(std::int64_t{1} << 62) + 64}}, {"data_offsets", {0, 256}}};
+       }, "tensor 'wrapped'"},
+      {"overlapping", [&](nlohmann::json& h, std::string&) { h["conv1.att_dst"]["data_offsets"] = offsets(h, "conv1.att_src"); },
+       "overlap"},
+      {"residual", [](nlohmann::json& h, std::string& d) {
+         h["conv1.res.weight"] = {{"dtype", "F32"}, {"shape", {1}}, {"data_offsets", {d.size(), d.size() + 4}}};
+         d += std::string(4, '\0');
+       }, "tensor 'conv1.res.weight'"},
+      {"nan", [&](nlohmann::json& h, std::string& d) {
+         const float v = std::nanf("");
+         std::memcpy(&d[offsets(h, "conv1.lin.weight")[0].get<std::size_t>()], &v, 4);
+       }, "tensor 'conv1.lin.weight'"},
+      {"inf", [&](nlohmann::json& h, std::string& d) {
+         const float v = INFINITY;
+         std::memcpy(&d[offsets(h, "conv2.bias")[0].get<std::size_t>()], &v, 4);
+       }, "tensor 'conv2.bias'"},
+  };
+  for (const auto& [name, alter, named] : cases) {
+    const fs::path ckpt = altered_checkpoint(name, alter);
+    const Run r = gat(on_tiny(ckpt), kMemoryCap);
+    CHECK(r.code == 2);
+    CHECK(contains(r.err, ckpt.string()));
+    CHECK(contains(r.err, named));
+  }
+  const Run r = gat(on_tiny(scratch()));
+  CHECK(r.code == 2);
+  CHECK(contains(r.err, "is a directory"));
+}
+
+TEST_CASE("an output that is an input or another output is refused before anything is written", "[cli][hostile]") {
+  const fs::path ckpt = scratch() / "kept.safetensors";
+  fs::copy_file(tiny_checkpoint(), ckpt, fs::copy_options::overwrite_existing);
+  const std::string kept = slurp(ckpt), content = slurp(tiny_linqs() / "tiny.content");
+  const std::string model = "--threads 1 --checkpoint '" + ckpt.string() + "' --dataset '" + tiny_linqs().string() + "'";
+  for (const auto& [args, named] : std::vector<std::pair<std::string, std::string>>{
+           {"predict " + model + " --out '" + ckpt.string() + "'", "--checkpoint"},
+           {"attention " + model + " --out '" + (scratch() / "." / "kept.safetensors").string() + "'", "--checkpoint"},
+           {"predict " + model + " --out '" + (tiny_linqs() / "tiny.content").string() + "'", "--dataset"},
+           {"train --epochs 1 --threads 1 --dataset '" + tiny_linqs().string() + "' --log '" +
+                (tiny_linqs() / "tiny.content").string() + "'", "--dataset"},
+           {"train --epochs 1 --threads 1 --dataset '" + tiny_linqs().string() + "' --save '" +
+                (scratch() / "twice").string() + "' --summary '" + (scratch() / "twice").string() + "'", "--save"},
+       }) {
+    const Run r = gat(args);
+    CHECK(r.code == 1);
+    CHECK(contains(r.err, named));
+  }
+  CHECK(slurp(ckpt) == kept);
+  CHECK(slurp(tiny_linqs() / "tiny.content") == content);
+  CHECK(!fs::exists(scratch() / "twice"));
+
+  // A read-only target is left as it is (a rename would replace it whatever its mode).
+  const fs::path read_only = scratch() / "read_only.csv";
+  std::ofstream(read_only) << "keep\n";
+  fs::permissions(read_only, fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
+  const Run r = gat("predict " + model + " --out '" + read_only.string() + "'");
+  CHECK(r.code == 2);
+  CHECK(contains(r.err, read_only.string()));
+  CHECK(contains(r.err, "read-only"));
+  CHECK(slurp(read_only) == "keep\n");
+  fs::permissions(read_only, fs::perms::owner_write, fs::perm_options::add);
+}
+
+TEST_CASE("SIGINT or SIGTERM during training removes the log's temporary and keeps the old log", "[cli][hostile]") {
+  const fs::path log = scratch() / "signalled.jsonl";
+  for (const int sig : {SIGINT, SIGTERM}) {
+    INFO("signal " << sig);
+    std::ofstream(log) << "{\"earlier\": true}\n";
+    const std::string log_arg = log.string();
+    const pid_t child = ::fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+      const char* argv[] = {GAT_CLI_PATH, "train", "--epochs", "100000", "--patience", "0", "--threads", "1",
+                            "--log", log_arg.c_str(), nullptr};
+      // Default dispositions whatever the test runner inherited (a background shell ignores SIGINT).
+      std::signal(SIGINT, SIG_DFL);
+      std::signal(SIGTERM, SIG_DFL);
+      if (!std::freopen("/dev/null", "w", stdout) || !std::freopen("/dev/null", "w", stderr)) ::_exit(126);
+      ::execv(GAT_CLI_PATH, const_cast<char* const*>(argv));
+      ::_exit(127);
+    }
+    const fs::path tmp = log.string() + ".tmp-" + std::to_string(child);
+    for (int i = 0; i < 1200 && !fs::exists(tmp); ++i) ::usleep(50000);  // training starts within a minute
+    CHECK(fs::exists(tmp));
+    ::kill(child, sig);
+    int status = 0;
+    REQUIRE(::waitpid(child, &status, 0) == child);
+    CHECK(WIFSIGNALED(status));
+    if (WIFSIGNALED(status)) CHECK(WTERMSIG(status) == sig);
+    CHECK(!fs::exists(tmp));
+    CHECK(slurp(log) == "{\"earlier\": true}\n");
+  }
+}
+
+TEST_CASE("reader warnings reach info --json, the training summary and stderr", "[cli][hostile]") {
+  const fs::path dir = scratch() / "warned";
+  fs::create_directories(dir);
+  fs::copy_file(tiny_linqs() / "tiny.content", dir / "warned.content", fs::copy_options::overwrite_existing);
+  std::ofstream(dir / "warned.cites") << slurp(tiny_linqs() / "tiny.cites") << "p0\tnobody\n";
+  Run r = gat("info --json --threads 1 --dataset '" + dir.string() + "'");
+  REQUIRE(r.code == 0);
+  const auto info = nlohmann::json::parse(r.out);
+  REQUIRE(info["warnings"].size() == 1);
+  CHECK(contains(info["warnings"][0].get<std::string>(), "1 citations name a paper missing"));
+  const fs::path summary = scratch() / "warned.json";
+  r = gat("train --json --epochs 2 --heads 2 --hidden 4 --threads 1 --dataset '" + dir.string() + "' --summary '" +
+          summary.string() + "'");
+  REQUIRE(r.code == 0);
+  CHECK(nlohmann::json::parse(r.out)["warnings"] == info["warnings"]);
+  CHECK(nlohmann::json::parse(slurp(summary))["warnings"] == info["warnings"]);
+  CHECK(contains(r.err, "warning: 1 citations name a paper missing"));
+  // Without warnings the list is there and empty.
+  r = gat("info --json --threads 1 --dataset '" + tiny_linqs().string() + "'");
+  REQUIRE(r.code == 0);
+  CHECK(nlohmann::json::parse(r.out)["warnings"].empty());
+}
+
+TEST_CASE("errors in datasets point at the right file and line", "[cli][hostile]") {
+  const fs::path dir = scratch() / "shortfirst";
+  fs::create_directories(dir);
+  std::ofstream(dir / "shortfirst.content") << "p0\t1\tA\np1\t1\t0\tB\np2\t0\t1\tA\n";
+  std::ofstream(dir / "shortfirst.cites") << "p0\tp1\n";
+  Run r = gat("info --dataset '" + dir.string() + "'");
+  CHECK(r.code == 2);
+  CHECK(contains(r.err, "shortfirst.content:1: "));
+  const fs::path bare = scratch() / "bare";
+  fs::create_directories(bare);
+  std::ofstream(bare / "bare.content") << "p0\tA\np1\tB\n";
+  std::ofstream(bare / "bare.cites") << "p0\tp1\n";
+  r = gat("train --epochs 1 --threads 1 --dataset '" + bare.string() + "'");
+  CHECK(r.code == 2);
+  CHECK(contains(r.err, "bare.content:1: "));
+}
+
+TEST_CASE("real Planetoid Cora, damaged: a shared memoised list, allx replaced by ally, a short first row", "[cli][hostile][realdata]") {
+  const auto found = gat_test::data_root();
+  if (!found || !fs::exists(*found / "planetoid" / "raw" / "ind.cora.graph")) {
+    WARN("skipped: Planetoid Cora not found; set GAT_DATA to the datasets folder");
+    return;
+  }
+  const fs::path root = *found;
+  const fs::path dir = scratch() / "cora_planetoid";
+  fs::create_directories(dir);
+  for (const char* part : {"x", "tx", "allx", "y", "ty", "ally", "graph", "test.index"})
+    fs::copy_file(root / "planetoid" / "raw" / (std::string("ind.cora.") + part), dir / (std::string("ind.cora.") + part),
+                  fs::copy_options::overwrite_existing);
+  for (const auto& entry : fs::directory_iterator(dir)) fs::permissions(entry.path(), fs::perms::owner_write, fs::perm_options::add);
+  const std::string graph = slurp(dir / "ind.cora.graph");
+
+  // One 200k-int list memoised once, referenced from 200k keys: 2.4 MB asking for 320 GB.
+  {
+    std::string bytes = std::string("\x80\x02}(K\x00]r\x01\x00\x00\x00(", 14);
+    for (int i = 0; i < 200000; ++i) bytes += std::string("K") + static_cast<char>(i % 256);
+    bytes += "e";
+    for (std::uint32_t k = 1; k < 200000; ++k) {
+      bytes += "J" + std::string(reinterpret_cast<const char*>(&k), 4);
+      const std::uint32_t memo = 1;
+      bytes += "j" + std::string(reinterpret_cast<const char*>(&memo), 4);
+    }
+    bytes += "u.";
+    std::ofstream(dir / "ind.cora.graph", std::ios::binary) << bytes;
+  }
+  Run r = gat("info --dataset '" + (dir / "ind.cora.graph").string() + "'", kMemoryCap);
+  CHECK(r.code == 2);
+  CHECK(contains(r.err, "ind.cora.graph: "));
+  std::ofstream(dir / "ind.cora.graph", std::ios::binary) << graph;
+
+  const std::string allx = slurp(dir / "ind.cora.allx");
+  fs::copy_file(dir / "ind.cora.ally", dir / "ind.cora.allx", fs::copy_options::overwrite_existing);
+  r = gat("info --dataset '" + (dir / "ind.cora.graph").string() + "'");
+  CHECK(r.code == 2);
+  CHECK(contains(r.err, "ind.cora.allx: "));
+  std::ofstream(dir / "ind.cora.allx", std::ios::binary) << allx;
+  r = gat("info --json --dataset '" + (dir / "ind.cora.graph").string() + "'");
+  CHECK(r.code == 0);
+
+  // cora.content with one attribute dropped from its first row
+  const fs::path linqs = root / "linqs" / "cora";
+  if (!fs::exists(linqs / "cora.content")) return;
+  const fs::path short_dir = scratch() / "cora_linqs";
+  fs::create_directories(short_dir);
+  std::string content = slurp(linqs / "cora.content");
+  const auto tab = content.find('\t');
+  content.erase(tab, 2);  // "\t0" or "\t1": the first attribute
+  std::ofstream(short_dir / "cora.content") << content;
+  fs::copy_file(linqs / "cora.cites", short_dir / "cora.cites", fs::copy_options::overwrite_existing);
+  r = gat("info --dataset '" + short_dir.string() + "'");
+  CHECK(r.code == 2);
+  CHECK(contains(r.err, "cora.content:1: "));
 }

@@ -5,6 +5,7 @@
 
 #include "gat/core/error.hpp"
 #include "gat/io/atomic_file.hpp"
+#include "gat/io/same_file.hpp"
 #include "io_test_util.hpp"
 
 using gat::io::AtomicFile;
@@ -73,4 +74,29 @@ TEST_CASE("an atomic file in a missing folder is refused naming the file", "[io]
   const fs::path path = dir / "no such folder" / "out.txt";
   CHECK_THROWS_AS(AtomicFile(path), gat::DataError);
   CHECK_THROWS_WITH(AtomicFile(path), Catch::Contains(path.string()));
+}
+
+TEST_CASE("an atomic file refuses a read-only target and a directory, leaving them as they were", "[io]") {
+  OldFile f;
+  fs::permissions(f.path, fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
+  CHECK_THROWS_WITH(AtomicFile(f.path), Catch::Contains(f.path.string()) && Catch::Contains("read-only"));
+  CHECK_THROWS_AS(AtomicFile::write(f.path, "new\n"), gat::DataError);
+  f.check_unchanged();
+  fs::permissions(f.path, fs::perms::owner_write, fs::perm_options::add);
+  CHECK_THROWS_WITH(AtomicFile(f.dir.path()), Catch::Contains("is a directory"));
+}
+
+TEST_CASE("same_file compares device and inode, or the normalised path of files not yet written", "[io]") {
+  OldFile f;
+  const fs::path link = f.dir / "link.txt", hard = f.dir / "hard.txt", other = f.dir / "other.txt";
+  fs::create_symlink(f.path, link);
+  fs::create_hard_link(f.path, hard);
+  io_test::write_text(other, "old contents\n");
+  CHECK(gat::io::same_file(f.path, link));
+  CHECK(gat::io::same_file(hard, f.path));
+  CHECK(gat::io::same_file(f.dir / "." / "out.txt", f.path));
+  CHECK_FALSE(gat::io::same_file(f.path, other));
+  CHECK(gat::io::same_file(f.dir / "new.txt", f.dir / "sub" / ".." / "new.txt"));
+  CHECK_FALSE(gat::io::same_file(f.dir / "new.txt", f.path));
+  CHECK_FALSE(gat::io::same_file(f.dir / "new.txt", f.dir / "new2.txt"));
 }

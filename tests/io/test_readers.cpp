@@ -357,3 +357,69 @@ TEST_CASE("Planetoid reader: a tiny hand-made set with a test-range gap, a self 
   P::file(tmp / "ind.toy.ty", P::one_hot(3, {2}));
   CHECK_THAT(data_error([&] { read_planetoid(tmp.path(), "toy"); }), Catch::Contains("ind.toy.ty") && Catch::Contains("rows of tx"));
 }
+
+TEST_CASE("pickle reader: a list memoised once and referenced from many keys is refused, not copied", "[io][pickle]") {
+  using namespace std::string_literals;
+  // {0: L, 1: L, ..., 2999: L} with L one list of 3000 ints: 36 kB that would expand to 9 million
+  // entries (the issue's 1.2 MB file asked for 320 GB).
+  const int n = 3000;
+  std::string bytes = "\x80\x02}(K\x00]r\x01\x00\x00\x00("s;
+  for (int i = 0; i < n; ++i) bytes += "K"s + static_cast<char>(i % 256);
+  bytes += "e";
+  auto u32 = [](std::uint32_t v) { return std::string(reinterpret_cast<const char*>(&v), 4); };
+  for (int k = 1; k < n; ++k) bytes += "J" + u32(static_cast<std::uint32_t>(k)) + "j" + u32(1);
+  bytes += "u.";
+  CHECK_THAT(data_error([&] { pickle::parse(bytes, "shared.pkl"); }),
+             Catch::Contains("shared.pkl") && Catch::Contains("referenced from many keys"));
+  // The same list under two keys of a small pickle is within the bound and read as two lists.
+  const std::string twice = "\x80\x02}(K\x00]r\x01\x00\x00\x00(K\x05K\x06" "eK\x01j\x01\x00\x00\x00u."s;
+  const pickle::Object g = pickle::parse(twice, "twice.pkl");
+  const auto* adj = std::get_if<pickle::Adjacency>(&g);
+  REQUIRE(adj);
+  REQUIRE(adj->lists.size() == 2);
+  CHECK(adj->lists[1].second == std::vector<std::int64_t>{5, 6});
+}
+
+TEST_CASE("LINQS reader: a short first row is blamed at line 1, no attributes at all is refused", "[io][linqs]") {
+  TempDir tmp("linqs_rows");
+  write_text(tmp / "short.content", "a\t1\tX\nb\t0\t1\tY\nc\t1\t1\tX\n");
+  write_text(tmp / "short.cites", "a\tb\n");
+  CHECK_THAT(data_error([&] { read_linqs(tmp.path(), "short"); }),
+             Catch::Contains("short.content:1: ") && Catch::Contains("line has 1 attributes, 2 of the 3 lines have 2"));
+  // A short row further down is still reported at its own line.
+  write_text(tmp / "short.content", "a\t1\t0\tX\nb\t0\t1\tY\nc\t1\tX\n");
+  CHECK_THAT(data_error([&] { read_linqs(tmp.path(), "short"); }), Catch::Contains("short.content:3: "));
+  write_text(tmp / "bare.content", "a\tX\nb\tY\n");
+  write_text(tmp / "bare.cites", "a\tb\n");
+  CHECK_THAT(data_error([&] { read_linqs(tmp.path(), "bare"); }),
+             Catch::Contains("bare.content:1: ") && Catch::Contains("no word attributes"));
+}
+
+TEST_CASE("readers list the files they read", "[io]") {
+  TempDir tmp("files");
+  write_text(tmp / "two.content", "a\t1\tX\nb\t0\tY\n");
+  write_text(tmp / "two.cites", "a\tb\n");
+  const Dataset d = read_linqs(tmp.path(), "two");
+  CHECK(d.files == std::vector<fs::path>{tmp / "two.content", tmp / "two.cites"});
+  write_tiny_ogb(tmp / "ogb");
+  CHECK(read_ogb(tmp / "ogb").files.size() == 8);
+  CHECK(load_dataset({}).files.empty());
+}
+
+TEST_CASE("Planetoid reader: allx replaced by a label file is blamed on allx", "[io][planetoid]") {
+  TempDir tmp("planetoid_cols");
+  using P = PickleWriter;
+  P::file(tmp / "ind.toy.allx", P::one_hot(3, {0, 1, 2, 1}));  // ally's contents in allx
+  P::file(tmp / "ind.toy.x", P::csr(4, {{0}, {1}}));
+  P::file(tmp / "ind.toy.tx", P::csr(4, {{3}, {0, 1}}));
+  P::file(tmp / "ind.toy.ally", P::one_hot(3, {0, 1, 2, 1}));
+  P::file(tmp / "ind.toy.y", P::one_hot(3, {0, 1}));
+  P::file(tmp / "ind.toy.ty", P::one_hot(3, {2, 0}));
+  P::file(tmp / "ind.toy.graph", P::graph({{0, {1}}}));
+  write_text(tmp / "ind.toy.test.index", "5\n4\n");
+  CHECK_THAT(data_error([&] { read_planetoid(tmp.path(), "toy"); }),
+             Catch::Contains("ind.toy.allx: ") && Catch::Contains("different numbers of columns (4, 4, 3)"));
+  P::file(tmp / "ind.toy.allx", P::csr(4, {{0}, {1}, {2, 3}, {}}));
+  P::file(tmp / "ind.toy.tx", P::one_hot(3, {2, 0}));
+  CHECK_THAT(data_error([&] { read_planetoid(tmp.path(), "toy"); }), Catch::Contains("ind.toy.tx: "));
+}

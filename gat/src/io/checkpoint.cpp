@@ -1,8 +1,11 @@
 #include "gat/io/checkpoint.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <fstream>
 
+#include "gat/core/checked_size.hpp"
 #include "gat/core/error.hpp"
 #include "gat/io/atomic_file.hpp"
 
@@ -12,10 +15,21 @@ namespace {
 
 constexpr std::uint64_t kMaxHeaderBytes = 100'000'000;  // safetensors' own limit
 
-std::int64_t element_count(const std::vector<std::int64_t>& shape) {
-  std::int64_t n = 1;
-  for (auto d : shape) n *= d;
-  return n;
+// Refuses two tensors whose byte ranges share a byte (a crafted file could alias one weight to
+// another); empty tensors own no byte.
+void check_disjoint(std::vector<std::pair<std::pair<std::uint64_t, std::uint64_t>, std::string>> ranges,
+                    const std::string& file) {
+  std::sort(ranges.begin(), ranges.end());
+  const std::pair<std::uint64_t, std::uint64_t>* previous = nullptr;
+  const std::string* previous_name = nullptr;
+  for (const auto& [range, name] : ranges) {
+    if (range.first == range.second) continue;
+    if (previous && range.first < previous->second)
+      throw DataError(file, 0, "tensor '" + name + "': its bytes [" + std::to_string(range.first) + ", " +
+                                   std::to_string(range.second) + ") overlap those of tensor '" + *previous_name + "'");
+    previous = &range;
+    previous_name = &name;
+  }
 }
 
 void write_u64_le(std::ostream& out, std::uint64_t v) {
@@ -53,6 +67,9 @@ void save_checkpoint(const std::filesystem::path& path, Module<float>& module,
 
 Checkpoint read_checkpoint(const std::filesystem::path& path) {
   const std::string name = path.string();
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw DataError(name, 0, "is a directory, not a checkpoint file (give the .safetensors file written by gat train --save)");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw DataError(name, 0, "cannot open the checkpoint (does the file exist?)");
   in.seekg(0, std::ios::end);
@@ -82,6 +99,7 @@ Checkpoint read_checkpoint(const std::filesystem::path& path) {
   in.read(data.data(), static_cast<std::streamsize>(data_size));
   if (!in) throw DataError(name, 0, "the checkpoint is truncated");
 
+  std::vector<std::pair<std::pair<std::uint64_t, std::uint64_t>, std::string>> ranges;
   for (auto it = header.begin(); it != header.end(); ++it) {
     if (it.key() == "__metadata__") {
       if (!it->is_object()) throw DataError(name, 0, "__metadata__ is not an object");
@@ -106,22 +124,37 @@ Checkpoint read_checkpoint(const std::filesystem::path& path) {
                                      " bytes");
       for (auto d : st.shape)
         if (d < 0) throw DataError(name, 0, where + "negative dimension in its shape");
-      const std::int64_t count = element_count(st.shape);
-      if (static_cast<std::uint64_t>(count) * sizeof(float) != offsets[1] - offsets[0])
-        throw DataError(name, 0, where + "its shape holds " + std::to_string(count) + " floats but its byte range " +
-                                     std::to_string(offsets[1] - offsets[0]) + " bytes");
-      st.data.resize(static_cast<std::size_t>(count));
+      // Sized with overflow checks: a shape such as [2^62 + 64] must not wrap to a small range.
+      const auto count = checked_product(st.shape, static_cast<std::int64_t>(data_size / sizeof(float)));
+      if (!count || static_cast<std::uint64_t>(*count) * sizeof(float) != offsets[1] - offsets[0])
+        throw DataError(name, 0, where + "its shape " + nlohmann::json(st.shape).dump() + " does not match its byte range of " +
+                                     std::to_string(offsets[1] - offsets[0]) + " bytes (4 bytes per float)");
+      st.data.resize(static_cast<std::size_t>(*count));
       std::memcpy(st.data.data(), data.data() + offsets[0], offsets[1] - offsets[0]);
+      for (std::size_t i = 0; i < st.data.size(); ++i)
+        if (!std::isfinite(st.data[i]))
+          throw DataError(name, 0, where + "element " + std::to_string(i) + " is " + std::to_string(st.data[i]) +
+                                       "; a model's weights must be finite numbers");
+      ranges.push_back({{offsets[0], offsets[1]}, it.key()});
     } catch (const nlohmann::json::exception& e) {
       throw DataError(name, 0, where + "malformed entry: " + e.what());
     }
     ck.tensors.emplace(it.key(), std::move(st));
   }
+  check_disjoint(std::move(ranges), name);
   return ck;
 }
 
 void load_parameters(const Checkpoint& checkpoint, Module<float>& module, const std::string& source) {
-  for (auto& p : module.named_parameters()) {
+  const auto parameters = module.named_parameters();
+  // A tensor the model has no place for means the metadata describes another model (e.g. a
+  // residual projection when the configuration has none): refused, not silently dropped.
+  for (const auto& [tensor, stored] : checkpoint.tensors) {
+    const bool known = std::any_of(parameters.begin(), parameters.end(), [&](const auto& p) { return p.name == tensor; });
+    if (!known)
+      throw DataError(source, 0, "tensor '" + tensor + "' is not a parameter of the model its metadata describes");
+  }
+  for (auto& p : parameters) {
     auto it = checkpoint.tensors.find(p.name);
     if (it == checkpoint.tensors.end())
       throw DataError(source, 0, "the checkpoint has no tensor '" + p.name + "' that the model needs");

@@ -96,6 +96,7 @@ Dataset permuted(const Dataset& d, const Permutation& p) {
   out.name = d.name;
   out.num_classes = d.num_classes;
   out.warnings = d.warnings;
+  out.files = d.files;
   out.edges.num_nodes = d.edges.num_nodes;
   out.edges.source.reserve(d.edges.source.size());
   out.edges.target.reserve(d.edges.target.size());

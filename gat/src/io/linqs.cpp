@@ -30,6 +30,33 @@ void split_fields(std::string_view line, std::vector<std::string_view>& out) {
     i = j;
   }
 }
+struct RowWidth {
+  std::int64_t attributes, line;
+};
+
+// The number of attributes most rows have (the earliest on a tie); the first row that differs
+// is reported at its own line, so a short first row is blamed, not the second row.
+std::int64_t check_row_widths(const std::vector<RowWidth>& rows, const std::string& file) {
+  std::unordered_map<std::int64_t, std::pair<std::int64_t, std::size_t>> seen;  // width -> (rows, first)
+  for (std::size_t r = 0; r < rows.size(); ++r) ++seen.try_emplace(rows[r].attributes, 0, r).first->second.first;
+  std::int64_t width = rows.front().attributes, most = 0;
+  std::size_t first = 0;
+  for (const auto& [w, count_first] : seen)
+    if (count_first.first > most || (count_first.first == most && count_first.second < first)) {
+      width = w;
+      most = count_first.first;
+      first = count_first.second;
+    }
+  for (const RowWidth& row : rows)
+    if (row.attributes != width)
+      throw DataError(file, row.line, "line has " + std::to_string(row.attributes) + " attributes, " +
+                                          std::to_string(most) + " of the " + std::to_string(rows.size()) +
+                                          " lines have " + std::to_string(width));
+  if (width == 0)
+    throw DataError(file, rows.front().line, "no word attributes: expected paper id, word attributes, class name");
+  return width;
+}
+
 }  // namespace
 
 Dataset read_linqs(const fs::path& dir, const std::string& name, const LinqsOptions& options) {
@@ -42,6 +69,7 @@ Dataset read_linqs(const fs::path& dir, const std::string& name, const LinqsOpti
   x.cols = -1;
   x.offsets.assign(1, 0);
   std::vector<std::string_view> fields;
+  std::vector<RowWidth> row_widths;
   {
     detail::LineReader in(content);
     std::string_view line;
@@ -50,10 +78,7 @@ Dataset read_linqs(const fs::path& dir, const std::string& name, const LinqsOpti
       if (fields.empty()) continue;
       if (fields.size() < 2) in.fail("expected: paper id, word attributes, class name");
       const std::int64_t words = static_cast<std::int64_t>(fields.size()) - 2;
-      if (x.cols < 0)
-        x.cols = words;
-      else if (words != x.cols)
-        in.fail("line has " + std::to_string(words) + " attributes, the first line has " + std::to_string(x.cols));
+      row_widths.push_back({words, in.line_number()});
       for (std::int64_t k = 0; k < words; ++k) {
         const std::string_view f = fields[k + 1];
         if (f == "0") continue;
@@ -77,6 +102,7 @@ Dataset read_linqs(const fs::path& dir, const std::string& name, const LinqsOpti
       class_of.emplace_back(fields.back());
     }
     if (d.node_names.empty()) throw DataError(content.string(), 0, "empty file (no papers)");
+    x.cols = check_row_widths(row_widths, content.string());
   }
   const std::int64_t n = static_cast<std::int64_t>(d.node_names.size());
   x.rows = n;
@@ -113,6 +139,7 @@ Dataset read_linqs(const fs::path& dir, const std::string& name, const LinqsOpti
     d.warnings.push_back(std::to_string(unknown) + " citations name a paper missing from " + content.filename().string() +
                          " and were skipped (first at " + first_unknown + ")");
   d.edges = detail::undirected_edges(n, src, dst);
+  d.files = {content, cites};
   detail::seeded_split(d, options.split_seed);
   validate(d, content.string());
   return d;

@@ -223,7 +223,10 @@ Dataset read_ogb(const fs::path& dir, const OgbOptions& options) {
     d.train = read_index_list(require_csv(split, "train"), n);
     d.valid = read_index_list(require_csv(split, "valid"), n);
     d.test = read_index_list(require_csv(split, "test"), n);
+    for (const char* part : {"train", "valid", "test"}) d.files.push_back(require_csv(split, part));
   }
+  for (const char* part : {"num-node-list", "num-edge-list", "edge", "node-label", "node-feat"})
+    if (fs::path p = find_csv(raw, part); !p.empty()) d.files.push_back(p);
   validate(d, dir.string());
   return d;
 }

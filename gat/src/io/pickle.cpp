@@ -8,6 +8,7 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "gat/core/checked_size.hpp"
 #include "gat/core/error.hpp"
 
 namespace gat::io::pickle {
@@ -455,10 +456,21 @@ Object parse(std::string_view bytes, const std::string& file) {
     return csr;
   }
   if (root->kind == Kind::dict) {
+    // A list is memoised once and may be referenced from any number of keys, each reference
+    // costing a few bytes: copied for each, 1 MB of pickle could ask for hundreds of GB. Every
+    // element written out costs at least one byte, so more entries than bytes means such sharing.
+    std::int64_t total = 0;
+    for (const auto& [k, v] : root->entries) {
+      if (k->kind != Kind::integer || v->kind != Kind::list) fail_root(file, "expected a dict of int -> list of ints");
+      const auto sum = checked_sum(total, static_cast<std::int64_t>(v->items.size()), static_cast<std::int64_t>(bytes.size()));
+      if (!sum)
+        fail_root(file, "the adjacency lists hold more entries than the file has bytes (" + std::to_string(bytes.size()) +
+                            "): one list is referenced from many keys; refused");
+      total = *sum;
+    }
     Adjacency adj;
     adj.lists.reserve(root->entries.size());
     for (const auto& [k, v] : root->entries) {
-      if (k->kind != Kind::integer || v->kind != Kind::list) fail_root(file, "expected a dict of int -> list of ints");
       std::vector<std::int64_t> list;
       list.reserve(v->items.size());
       for (Value* x : v->items) list.push_back(x->integer);

@@ -138,9 +138,14 @@ Dataset read_planetoid(const fs::path& dir, const std::string& name) {
   const auto ty = load_labels(part_path(dir, name, "ty"), classes);
   const auto y = load_labels(part_path(dir, name, "y"), classes);
   const std::string allx_file = part_path(dir, name, "allx").string();
-  if (tx.cols != allx.cols || x.cols != allx.cols)
-    throw DataError(part_path(dir, name, "tx").string(), 0, "x, tx and allx have different numbers of columns (" +
-                    std::to_string(x.cols) + ", " + std::to_string(tx.cols) + ", " + std::to_string(allx.cols) + ")");
+  if (tx.cols != allx.cols || x.cols != allx.cols) {
+    // The file that disagrees with the other two is the one at fault (allx replaced by a label
+    // file, say); when all three differ, tx is named as before.
+    const char* odd = tx.cols == x.cols ? "allx" : tx.cols == allx.cols ? "x" : "tx";
+    throw DataError(part_path(dir, name, odd).string(), 0, "x, tx and allx have different numbers of columns (" +
+                    std::to_string(x.cols) + ", " + std::to_string(tx.cols) + ", " + std::to_string(allx.cols) +
+                    ")");
+  }
   if (static_cast<std::int64_t>(ally.size()) != allx.rows)
     throw DataError(part_path(dir, name, "ally").string(), 0, std::to_string(ally.size()) + " label rows for " + std::to_string(allx.rows) + " rows of allx");
   if (static_cast<std::int64_t>(ty.size()) != tx.rows)
@@ -221,6 +226,8 @@ Dataset read_planetoid(const fs::path& dir, const std::string& name) {
   const std::int64_t valid_end = std::min<std::int64_t>(static_cast<std::int64_t>(y.size()) + 500, allx.rows);
   for (std::int64_t i = static_cast<std::int64_t>(y.size()); i < valid_end; ++i) d.valid.push_back(static_cast<NodeId>(i));
   for (std::int64_t v : sorted_test) d.test.push_back(static_cast<NodeId>(v));
+  for (const char* part : {"x", "tx", "allx", "y", "ty", "ally", "graph", "test.index"})
+    d.files.push_back(part_path(dir, name, part));
   validate(d, (dir / ("ind." + name + ".*")).string());
   return d;
 }

@@ -6,14 +6,13 @@
 #include "gat/core/phase_profile.hpp"
 #include "gat/nn/dropout.hpp"
 #include "gat/nn/init.hpp"
+#include "nn/layer_size.hpp"
 
 namespace gat::nn {
 
 template <class T>
 GATConv<T>::GATConv(const GATConvOptions& options) : options_(options) {
-  GAT_REQUIRE(options.in_channels > 0, "GATConv: in_channels must be positive, got ", options.in_channels);
-  GAT_REQUIRE(options.out_channels > 0, "GATConv: out_channels must be positive, got ", options.out_channels);
-  GAT_REQUIRE(options.heads > 0, "GATConv: heads must be positive, got ", options.heads);
+  detail::check_layer_size("GATConv", options.in_channels, options.out_channels, options.heads);
   GAT_REQUIRE(options.dropout >= 0 && options.dropout < 1, "GATConv: dropout must be in [0, 1), got ",
               options.dropout);
   GAT_REQUIRE(options.feature_dropout >= 0 && options.feature_dropout < 1,

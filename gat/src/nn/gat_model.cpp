@@ -1,5 +1,8 @@
 #include "gat/nn/gat_model.hpp"
 
+#include "gat/core/checked_size.hpp"
+#include "nn/layer_size.hpp"
+
 namespace gat::nn {
 
 std::string to_string(ConvKind kind) { return kind == ConvKind::gat ? "gat" : "gatv2"; }
@@ -30,7 +33,16 @@ template <class T>
 GatModel<T>::GatModel(const GatModelOptions& o) : options_(o) {
   GAT_REQUIRE(o.in_features > 0, "GatModel: in_features must be positive, got ", o.in_features);
   GAT_REQUIRE(o.num_classes > 0, "GatModel: num_classes must be positive, got ", o.num_classes);
-  GAT_REQUIRE(o.layers >= 1, "GatModel: at least one attention layer is needed, got ", o.layers);
+  GAT_REQUIRE(o.layers >= 1 && o.layers <= kMaxLayers, "GatModel: layers must be in [1, ", kMaxLayers, "], got ",
+              o.layers);
+  // Every layer's shape is checked before the first is built: a model past the bounds fails at
+  // once, whatever its depth.
+  for (std::int64_t l = 0, in = o.in_features; l < o.layers; ++l) {
+    const bool last = l + 1 == o.layers;
+    detail::check_layer_size(last ? "GatModel: output layer" : "GatModel: hidden layer", in,
+                             last ? o.num_classes : o.hidden, last ? o.output_heads : o.heads);
+    in = o.hidden * o.heads;
+  }
   std::int64_t in = o.in_features;
   for (std::int64_t l = 0; l < o.layers; ++l) {
     const bool last = l + 1 == o.layers;

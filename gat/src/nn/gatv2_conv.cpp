@@ -1,14 +1,13 @@
 #include "gat/nn/gatv2_conv.hpp"
 
 #include "gat/nn/init.hpp"
+#include "nn/layer_size.hpp"
 
 namespace gat::nn {
 
 template <class T>
 GATv2Conv<T>::GATv2Conv(const GATv2ConvOptions& options) : options_(options) {
-  GAT_REQUIRE(options.in_channels > 0, "GATv2Conv: in_channels must be positive, got ", options.in_channels);
-  GAT_REQUIRE(options.out_channels > 0, "GATv2Conv: out_channels must be positive, got ", options.out_channels);
-  GAT_REQUIRE(options.heads > 0, "GATv2Conv: heads must be positive, got ", options.heads);
+  detail::check_layer_size("GATv2Conv", options.in_channels, options.out_channels, options.heads);
   GAT_REQUIRE(options.dropout >= 0 && options.dropout < 1, "GATv2Conv: dropout must be in [0, 1), got ",
               options.dropout);
   const std::int64_t hf = options.heads * options.out_channels;

@@ -1,5 +1,7 @@
 #include "gat/tensor/matrix.hpp"
 
+#include "gat/core/checked_size.hpp"
+
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
@@ -46,7 +48,7 @@ void BasicMatrix<T>::reserve_elements(std::int64_t n) {
 template <class T>
 void BasicMatrix<T>::resize_uninitialized(std::int64_t rows, std::int64_t cols) {
   GAT_REQUIRE(rows >= 0 && cols >= 0, "matrix shape must not be negative, got ", rows, "x", cols);
-  reserve_elements(rows * cols);
+  reserve_elements(checked_elements(rows, cols, sizeof(T), "matrix"));
   rows_ = rows;
   cols_ = cols;
 }

@@ -1,5 +1,7 @@
 #include "gat/train/model_config.hpp"
 
+#include <type_traits>
+
 #include "gat/core/error.hpp"
 
 namespace gat::train {
@@ -20,6 +22,14 @@ nn::GatModelOptions gat_model_options_from_json(const nlohmann::json& j) {
   nn::GatModelOptions o;
   auto field = [&](const char* name, auto& out) {
     if (!j.contains(name)) throw InvalidArgument(std::string("model configuration: missing field '") + name + "'");
+    // A count given as 1e30 would not convert to an integer defined behaviour.
+    using Field = std::remove_reference_t<decltype(out)>;
+    if constexpr (std::is_integral_v<Field> && !std::is_same_v<Field, bool>) {
+      const bool fits = std::is_unsigned_v<Field> ? j.at(name).is_number_unsigned() : j.at(name).is_number_integer();
+      if (!fits)
+        throw InvalidArgument(std::string("model configuration: field '") + name + "' must be an integer" +
+                              (std::is_unsigned_v<Field> ? " >= 0" : "") + ", got " + j.at(name).dump());
+    }
     try {
       j.at(name).get_to(out);
     } catch (const nlohmann::json::exception&) {

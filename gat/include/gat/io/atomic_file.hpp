@@ -3,6 +3,9 @@
 // next to it (NAME.tmp-PID); commit() renames that over NAME. Without commit() (an error on the
 // way, an exception) the temporary is removed and whatever NAME held before is left as it was.
 // Checkpoints, attention exports, predictions, training summaries and logs are written this way.
+// A read-only NAME is refused (a rename would replace it whatever its mode), and SIGINT, SIGTERM
+// or SIGHUP remove the temporaries being written before the process ends (unless the program
+// handles or ignores those signals itself).
 #include <filesystem>
 #include <fstream>
 #include <ios>
@@ -13,7 +16,8 @@ namespace gat::io {
 
 class AtomicFile {
  public:
-  // Throws DataError naming `path` when the temporary file cannot be created.
+  // Throws DataError naming `path` when it is read-only or a directory, or when the temporary
+  // file cannot be created.
   explicit AtomicFile(std::filesystem::path path, std::ios::openmode mode = std::ios::out);
   ~AtomicFile();
   AtomicFile(const AtomicFile&) = delete;
@@ -27,6 +31,9 @@ class AtomicFile {
   void commit();
   // The whole of `text` as the file, the same way.
   static void write(const std::filesystem::path& path, std::string_view text);
+  // Throws the DataError the constructor would for a read-only file or a directory, so that a
+  // command can refuse its outputs before it starts working.
+  static void check_target(const std::filesystem::path& path);
 
  private:
   std::filesystem::path path_, tmp_;

@@ -34,6 +34,8 @@ struct Dataset {
   std::vector<std::string> node_names;
   // Things the reader skipped or repaired (e.g. LINQS citations of unknown papers).
   std::vector<std::string> warnings;
+  // The files it was read from (none for the synthetic graph): outputs must not replace them.
+  std::vector<std::filesystem::path> files;
 
   std::int64_t num_nodes() const noexcept { return edges.num_nodes; }
 };

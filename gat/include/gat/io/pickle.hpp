@@ -8,7 +8,9 @@
 //   collections defaultdict + __builtin__ list                          -> an adjacency dict
 // Anything else (another class, another opcode, a malformed structure, a truncated file) is a
 // gat::DataError "file: byte N: ..." naming the byte offset and, for a global, the class.
-// Nothing is ever executed. Strings are bytes (Python 2 str, latin-1).
+// Nothing is ever executed. Strings are bytes (Python 2 str, latin-1). An adjacency dict may hold
+// at most as many list entries in all as the pickle has bytes (one list memoised and referenced
+// from many keys is refused instead of copied for each).
 #include <cstdint>
 #include <filesystem>
 #include <string>
