@@ -130,8 +130,10 @@ class GATConv(torch.nn.Module):
         self.lin_dst = self.lin_src
         self.att_src = torch.nn.Parameter(torch.empty(1, heads, out_channels))
         self.att_dst = torch.nn.Parameter(torch.empty(1, heads, out_channels))
-        self.bias = torch.nn.Parameter(torch.empty(heads * out_channels if concat else out_channels)) if bias else None
-        self.register_parameter("bias", self.bias)
+        if bias:
+            self.bias = torch.nn.Parameter(torch.empty(heads * out_channels if concat else out_channels))
+        else:
+            self.register_parameter("bias", None)
         self.reset_parameters()
 
     def reset_parameters(self):
