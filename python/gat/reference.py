@@ -3,8 +3,13 @@ computes it) with gat.torch.GATConv's arguments and parameters: the reference th
 gat.torch.GATConv against and the baseline bench/python_gatconv.py times it against. Every
 intermediate is an edges x heads (x features) tensor, which is what gat's fused kernel avoids.
 """
+import warnings
+
 import torch
 import torch.nn.functional as F
+
+# torch 1.13 calls scatter_reduce "beta" on every first use; it is what PyG's softmax uses.
+warnings.filterwarnings("ignore", message="scatter_reduce")
 
 __all__ = ["GATConv", "pyg_edges"]
 
