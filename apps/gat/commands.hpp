@@ -12,5 +12,6 @@ Runner add_eval_command(CLI::App& app);
 Runner add_predict_command(CLI::App& app);
 Runner add_attention_command(CLI::App& app);
 Runner add_info_command(CLI::App& app);
+Runner add_convert_command(CLI::App& app);
 
 }  // namespace gat::cli
