@@ -13,6 +13,8 @@
 #include "gat/store/graph_store.hpp"
 #include "gat/train/trainer.hpp"
 
+#include "support/model_support.hpp"
+
 using namespace gat;
 using namespace gat::sampling;
 
@@ -29,20 +31,8 @@ Prepared synthetic(std::int64_t nodes, std::uint64_t seed = 3) {
   return p;
 }
 
-nn::GatModelOptions model_options(const io::Dataset& d) {
-  nn::GatModelOptions o;
-  o.in_features = d.features.cols();
-  o.num_classes = d.num_classes;
-  o.seed = 1;
-  return o;
-}
-
-std::vector<float> all_parameters(nn::GatModel<float>& m) {
-  std::vector<float> out;
-  for (auto& p : m.named_parameters())
-    out.insert(out.end(), p.parameter->value.data(), p.parameter->value.data() + p.parameter->value.size());
-  return out;
-}
+using gat_test::all_parameters;
+using gat_test::model_options;
 
 bool same_bits(const std::vector<float>& a, const std::vector<float>& b) {
   return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
