@@ -15,13 +15,15 @@
 #include "gat/io/atomic_file.hpp"
 #include "gat/io/same_file.hpp"
 #include "gat/io/registry.hpp"
+#include "gat/store/graph_store.hpp"
 #include "gat/train/model_config.hpp"
 
 namespace gat::cli {
 
 void DatasetFlags::add_to(CLI::App& app) {
   app.add_option("--dataset", dataset,
-                 "cora, citeseer, pubmed, another name under --data-root, a path, or 'synthetic' (the default)");
+                 "cora, citeseer, pubmed, another name under --data-root, a path (a dataset folder or a graph store "
+                 "written by gat convert), or 'synthetic' (the default)");
   app.add_option("--data-root", data_root, "where datasets are looked up (default: $GAT_DATA, else ./data)");
   app.add_option("--format", format, "which copy to read when several are present")
       ->check(CLI::IsMember({"any", "ogb", "planetoid", "linqs"}));
@@ -30,6 +32,8 @@ void DatasetFlags::add_to(CLI::App& app) {
 }
 
 io::Dataset DatasetFlags::load() const {
+  // A graph store (gat convert) is recognised by its magic wherever a dataset is accepted.
+  if (store::is_graph_store(dataset)) return store::GraphStore::open(dataset).to_dataset();
   io::DatasetRequest request;
   request.name_or_path = dataset;
   request.data_root = data_root.empty() ? io::default_data_root() : std::filesystem::path(data_root);

@@ -14,5 +14,6 @@ Runner add_attention_command(CLI::App& app);
 Runner add_info_command(CLI::App& app);
 Runner add_view_command(CLI::App& app);
 Runner add_plot_command(CLI::App& app);
+Runner add_convert_command(CLI::App& app);
 
 }  // namespace gat::cli

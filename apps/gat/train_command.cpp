@@ -20,6 +20,8 @@
 #include "gat/train/paper_presets.hpp"
 #include "gat/train/repeated_runs.hpp"
 #include "gat/train/trainer.hpp"
+#include "gat/sampling/minibatch_trainer.hpp"
+#include "gat/store/graph_store.hpp"
 
 namespace gat::cli {
 
@@ -43,6 +45,10 @@ struct TrainFlags {
   std::string model_selection;  // empty: the preset's
   std::string reorder = "none";  // none, rcm or degree: train on a locality order of the nodes
   bool whole_graph = false;      // every pass over the whole graph, not the splits' receptive fields
+  // Mini-batch training on sampled neighbourhoods (unset: full-batch).
+  std::optional<std::int64_t> batch_size;
+  std::vector<std::int64_t> fan_outs, eval_fan_outs;
+  bool replace = false, no_shuffle = false;
 };
 
 train::ModelSelection model_selection_from_string(const std::string& s) {
@@ -84,21 +90,90 @@ void print_profile(const profile::Totals& t, const nlohmann::json& runs) {
   }
 }
 
+// Mini-batch runs one after the other (each batch uses all threads), reported as train_repeated's.
+train::RepeatedRunsResult train_minibatch_runs(const TrainFlags& f, const nn::GatModelOptions& model_options,
+                                               const train::TrainOptions& train_options,
+                                               const sampling::MiniBatchTask& task,
+                                               const std::function<void(const train::RunOutcome&)>& report) {
+  sampling::MiniBatchOptions mb;
+  mb.batch_size = *f.batch_size;
+  mb.fan_outs = f.fan_outs;
+  if (mb.fan_outs.empty()) mb.fan_outs.assign(static_cast<std::size_t>(model_options.layers), 10);
+  mb.eval_fan_outs = f.eval_fan_outs;
+  mb.replace = f.replace;
+  mb.shuffle = !f.no_shuffle;
+  train::RepeatedRunsResult out;
+  std::vector<double> accuracies;
+  for (int run = 0; run < f.runs; ++run) {
+    train::RunOutcome outcome;
+    outcome.run = run;
+    outcome.seed = f.seed + static_cast<std::uint64_t>(run);
+    nn::GatModelOptions mo = model_options;
+    mo.seed = outcome.seed;
+    mb.train = train_options;
+    mb.train.seed = outcome.seed;
+    mb.train.on_epoch = [&](const train::EpochRecord& e) {
+      outcome.epochs.push_back(e);
+      if (train_options.on_epoch) train_options.on_epoch(e);
+    };
+    mb.on_batch = [&](std::int64_t epoch, std::int64_t batch, std::int64_t batches) {
+      progress("epoch " + std::to_string(epoch) + " batch " + std::to_string(batch + 1) + "/" + std::to_string(batches));
+    };
+    auto model = std::make_unique<nn::GatModel<float>>(mo);
+    const sampling::MiniBatchResult r = sampling::train_minibatch(*model, task, mb);
+    outcome.result = r.result;
+    const sampling::MiniBatchTimes& t = r.times;
+    if (!f.json)
+      std::cout << "run " << run << " time: sampling " << std::fixed << std::setprecision(2) << t.sampling
+                << " s, feature gather " << t.gather << " s, compute " << t.compute << " s, evaluation "
+                << t.evaluation << " s; " << t.batches << " batches, " << t.sampled_edges << " sampled edges ("
+                << std::setprecision(1) << (t.sampling > 0 ? t.sampled_edges / t.sampling / 1e6 : 0.0)
+                << " M/s)" << std::endl;
+    report(outcome);
+    accuracies.push_back(r.result.test_accuracy);
+    if (!out.best_model || r.result.val_accuracy > out.runs[static_cast<std::size_t>(out.best_run)].result.val_accuracy) {
+      out.best_model = std::move(model);
+      out.best_run = run;
+    }
+    out.runs.push_back(std::move(outcome));
+  }
+  double mean = 0, var = 0;
+  for (double a : accuracies) mean += a / static_cast<double>(accuracies.size());
+  for (double a : accuracies) var += (a - mean) * (a - mean) / static_cast<double>(accuracies.size());
+  out.test_accuracy_mean = mean;
+  out.test_accuracy_std = std::sqrt(var);
+  return out;
+}
+
 int run_train(const TrainFlags& f) {
   apply_threads(f.threads);
-  PreparedData data = prepare(f.data);
-  check_outputs({{"--save", f.save}, {"--summary", f.summary}, {"--log", f.log}}, dataset_inputs(data.dataset));
-  for (const std::string& warning : data.dataset.warnings) std::cerr << "gat train: warning: " << warning << "\n";
-  if (f.reorder != "none") {
+  // A graph store trained on in mini-batches stays mapped: only the rows a batch needs are read.
+  std::optional<store::GraphStore> mapped;
+  PreparedData data;
+  const std::vector<NamedPath> outputs{{"--save", f.save}, {"--summary", f.summary}, {"--log", f.log}};
+  if (f.batch_size && store::is_graph_store(f.data.dataset)) {
+    if (f.reorder != "none") throw InvalidArgument("--reorder: not available for mini-batch training on a graph store");
+    check_outputs(outputs, {{"--dataset", f.data.dataset}});
+    mapped.emplace(store::GraphStore::open(f.data.dataset));
+  } else {
+    data = prepare(f.data);
+    check_outputs(outputs, dataset_inputs(data.dataset));
+    for (const std::string& warning : data.dataset.warnings) std::cerr << "gat train: warning: " << warning << "\n";
+  }
+  if (!mapped && f.reorder != "none") {
     // Neighbours get nearby ids, so the rows each node pulls are close in memory. The model's
     // parameters do not depend on node order: its checkpoint applies to the dataset as given.
     data.dataset = io::permuted(data.dataset, locality_order(data.graph, f.reorder));
     data.graph = Graph::from_edges(data.dataset.edges);
   }
   const io::Dataset& ds = data.dataset;
-  const std::string name = dataset_label(f, ds);
+  const std::string name = mapped ? std::string(mapped->name()) : dataset_label(f, ds);
+  const std::int64_t num_nodes = mapped ? mapped->num_nodes() : ds.num_nodes();
+  const std::int64_t num_edges = mapped ? mapped->num_edges() : ds.edges.num_edges();
+  const std::int64_t num_features = mapped ? mapped->num_features() : ds.features.cols();
+  const std::int32_t num_classes = mapped ? mapped->num_classes() : ds.num_classes;
 
-  train::PaperPreset preset = train::paper_preset(name, ds.features.cols(), ds.num_classes);
+  train::PaperPreset preset = train::paper_preset(name, num_features, num_classes);
   nn::GatModelOptions& model_options = preset.model;
   train::TrainOptions& train_options = preset.train;
   model_options.conv = nn::conv_kind_from_string(f.layer);
@@ -128,10 +203,9 @@ int run_train(const TrainFlags& f) {
   std::unique_ptr<io::AtomicFile> log;
   if (!f.log.empty()) log = std::make_unique<io::AtomicFile>(f.log);
 
-  const train::NodeClassificationTask task{&data.graph, &ds.features, ds.labels, ds.train, ds.valid, ds.test};
   if (!f.json)
-    std::cout << "gat train: " << name << ": " << ds.num_nodes() << " nodes, " << ds.edges.num_edges()
-              << " edges, " << ds.features.cols() << " features, " << ds.num_classes << " classes; "
+    std::cout << "gat train: " << name << ": " << num_nodes << " nodes, " << num_edges << " edges, " << num_features
+              << " features, " << num_classes << " classes; "
               << f.runs << " run(s) from seed " << f.seed << "\n";
 
   // One after the other, the progress line follows every epoch; side by side (--threads 2 and more),
@@ -174,9 +248,23 @@ int run_train(const TrainFlags& f) {
   };
   // The profile is the calling thread's: profiled runs go one after the other, on it.
   if (f.profile) profile::enable(true);
-  train::RepeatedRunsResult trained = train::train_repeated(
-      model_options, train_options, task,
-      {.runs = f.runs, .first_seed = f.seed, .concurrent = f.profile ? 1 : f.concurrent_runs}, report);
+  train::RepeatedRunsResult trained;
+  if (f.batch_size) {
+    const sampling::FeatureSource features =
+        mapped ? sampling::FeatureSource(*mapped, !f.data.raw_features) : sampling::FeatureSource(ds.features);
+    const sampling::MiniBatchTask task =
+        mapped ? sampling::MiniBatchTask{sampling::CsrView::of(*mapped), features, mapped->labels(), mapped->train(),
+                                         mapped->valid(), mapped->test()}
+               : sampling::MiniBatchTask{sampling::CsrView::of(data.graph), features, ds.labels, ds.train, ds.valid,
+                                         ds.test};
+    trained = train_minibatch_runs(f, model_options, train_options, task, report);
+  } else {
+    const train::NodeClassificationTask task{&data.graph, &ds.features, ds.labels, ds.train, ds.valid, ds.test};
+    trained = train::train_repeated(model_options, train_options, task,
+                                    {.runs = f.runs, .first_seed = f.seed,
+                                     .concurrent = f.profile ? 1 : f.concurrent_runs},
+                                    report);
+  }
   if (f.profile) {
     print_profile(profile::totals(), runs);
     profile::enable(false);
@@ -194,6 +282,8 @@ int run_train(const TrainFlags& f) {
                          {"patience", train_options.patience},
                          {"reorder", f.reorder},
                          {"receptive_field", !f.whole_graph},
+                         {"batch_size", f.batch_size ? nlohmann::json(*f.batch_size) : nlohmann::json()},
+                         {"fan_outs", f.fan_outs},
                          {"model_selection", to_string(train_options.selection)},
                          {"max_epochs", train_options.max_epochs},
                          {"warnings", ds.warnings}};
@@ -251,6 +341,19 @@ Runner add_train_command(CLI::App& app) {
   cmd->add_flag("--whole-graph", f->whole_graph,
                "every step and evaluation over the whole graph, not only over the receptive fields of the "
                "training and validation nodes (the same model and gradients, other dropout draws; slower)");
+  cmd->add_option("--batch-size", f->batch_size,
+                  "train on mini-batches of this many training nodes, each on its sampled neighbourhood "
+                  "(default: full-batch)")
+      ->check(positive_number());
+  cmd->add_option("--fan-out", f->fan_outs,
+                  "with --batch-size: in-edges sampled per node and layer, the output layer first, -1 for all "
+                  "(default 10 per layer)")
+      ->delimiter(',');
+  cmd->add_option("--eval-fan-out", f->eval_fan_outs,
+                  "with --batch-size: fan-outs of validation and test batches (default: every neighbour, exact)")
+      ->delimiter(',');
+  cmd->add_flag("--replace", f->replace, "with --batch-size: sample neighbours with replacement");
+  cmd->add_flag("--no-shuffle", f->no_shuffle, "with --batch-size: keep the training nodes in their order");
   cmd->add_option("--lr", f->lr, "learning rate")->check(positive_number());
   cmd->add_option("--weight-decay", f->weight_decay, "L2 regularisation")->check(non_negative_number());
   // Heads x hidden is bounded too (kMaxWidth); the model names the pair when it is exceeded.

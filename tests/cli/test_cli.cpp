@@ -105,7 +105,7 @@ std::string tiny_args() { return "--checkpoint '" + tiny_checkpoint().string() +
 TEST_CASE("every subcommand has --help", "[cli]") {
   const Run top = gat("--help");
   CHECK(top.code == 0);
-  for (const char* sub : {"train", "eval", "predict", "attention", "info", "view"}) {
+  for (const char* sub : {"train", "eval", "predict", "attention", "info", "view", "convert"}) {
     CHECK(contains(top.out, sub));
     const Run r = gat(std::string(sub) + " --help");
     CHECK(r.code == 0);
@@ -703,4 +703,58 @@ TEST_CASE("real Planetoid Cora, damaged: a shared memoised list, allx replaced b
   r = gat("info --dataset '" + short_dir.string() + "'");
   CHECK(r.code == 2);
   CHECK(contains(r.err, "cora.content:1: "));
+}
+
+TEST_CASE("convert writes a graph store that every command accepts as a dataset", "[cli][store]") {
+  const fs::path store = scratch() / "tiny.gstore", ckpt = scratch() / "store.safetensors";
+  Run r = gat("convert --dataset '" + tiny_linqs().string() + "' --out '" + store.string() + "' --json");
+  REQUIRE(r.code == 0);
+  CHECK(nlohmann::json::parse(r.out)["nodes"] == 12);
+  r = gat("info --dataset '" + store.string() + "' --json");
+  REQUIRE(r.code == 0);
+  CHECK(nlohmann::json::parse(r.out)["directed_edges"] == nlohmann::json::parse(gat("info --json --dataset '" + tiny_linqs().string() + "'").out)["directed_edges"]);
+  // Full-batch and mini-batch training on the store; the checkpoint evaluates on it.
+  REQUIRE(gat("train --dataset '" + store.string() + "' --epochs 2 --heads 2 --hidden 4 --threads 1").code == 0);
+  r = gat("train --dataset '" + store.string() + "' --epochs 3 --heads 2 --hidden 4 --threads 1 --batch-size 4 "
+          "--fan-out 3,2 --save '" + ckpt.string() + "'");
+  REQUIRE(r.code == 0);
+  CHECK(contains(r.out, "sampled edges"));
+  REQUIRE(gat("eval --checkpoint '" + ckpt.string() + "' --dataset '" + store.string() + "'").code == 0);
+  r = gat("predict --checkpoint '" + ckpt.string() + "' --dataset '" + store.string() + "' --node p3");
+  REQUIRE(r.code == 0);
+  CHECK(contains(r.out, "p3,"));
+  CHECK(gat("attention --checkpoint '" + ckpt.string() + "' --dataset '" + store.string() + "' --out '" +
+            (scratch() / "store_attention.json").string() + "'")
+            .code == 0);
+  // A synthetic graph generated straight into the layout, in half precision.
+  const fs::path synthetic = scratch() / "synthetic.gstore";
+  r = gat("convert --synthetic-nodes 3000 --in-degree 5 --features 16 --feature-type bfloat16 --out '" +
+          synthetic.string() + "' --json");
+  REQUIRE(r.code == 0);
+  CHECK(nlohmann::json::parse(r.out)["edges"] == 15000);
+  CHECK(nlohmann::json::parse(r.out)["feature_type"] == "bfloat16");
+  REQUIRE(gat("train --dataset '" + synthetic.string() + "' --raw-features --epochs 1 --heads 2 --hidden 4 "
+              "--threads 1 --batch-size 100 --fan-out 5,5")
+              .code == 0);
+
+  // Bad options exit 1; a damaged store exits 2 naming the file and the section.
+  r = gat("train --dataset '" + store.string() + "' --batch-size 4 --fan-out 3,0 --epochs 1");
+  CHECK(r.code == 1);
+  CHECK(contains(r.err, "fan-out 1 is 0"));
+  r = gat("train --dataset '" + store.string() + "' --batch-size 4 --fan-out 3 --epochs 1");
+  CHECK(r.code == 1);
+  CHECK(contains(r.err, "1 fan-outs for a model of 2"));
+  const std::string good = slurp(store);
+  const fs::path damaged = scratch() / "damaged.gstore";
+  std::ofstream(damaged, std::ios::binary) << good.substr(0, good.size() / 2);
+  for (const char* sub : {"info", "train --epochs 1", "train --epochs 1 --batch-size 4"}) {
+    r = gat(std::string(sub) + " --dataset '" + damaged.string() + "'");
+    CHECK(r.code == 2);
+    CHECK(contains(r.err, "damaged.gstore"));
+    CHECK(contains(r.err, "truncated"));
+  }
+  std::string flipped = good;
+  flipped[0] = 'X';  // no longer recognised as a store: read as a dataset path, which it is not
+  std::ofstream(damaged, std::ios::binary) << flipped;
+  CHECK(gat("info --dataset '" + damaged.string() + "'").code != 0);
 }

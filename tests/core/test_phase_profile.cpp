@@ -35,12 +35,12 @@ TEST_CASE("a phase opened inside another is charged to itself alone") {
     outer_start = Clock::now();
     const gat::profile::Scope outer(Phase::bookkeeping);
     sleep_ms(5);
+    inner_start = Clock::now();
     {
-      inner_start = Clock::now();
       const gat::profile::Scope inner(Phase::projection);
       sleep_ms(10);
-      inner_end = Clock::now();
     }
+    inner_end = Clock::now();
   }
   outer_end = Clock::now();
   const auto t = gat::profile::totals();

@@ -8,6 +8,8 @@
 #include "gat/train/repeated_runs.hpp"
 #include "gat/train/trainer.hpp"
 
+#include "support/model_support.hpp"
+
 using namespace gat;
 
 namespace {
@@ -27,20 +29,8 @@ Prepared synthetic(std::int64_t nodes) {
   return p;
 }
 
-nn::GatModelOptions model_options(const io::Dataset& d) {
-  nn::GatModelOptions o;
-  o.in_features = d.features.cols();
-  o.num_classes = d.num_classes;
-  o.seed = 1;
-  return o;
-}
-
-std::vector<float> all_parameters(nn::GatModel<float>& m) {
-  std::vector<float> out;
-  for (auto& p : m.named_parameters())
-    out.insert(out.end(), p.parameter->value.data(), p.parameter->value.data() + p.parameter->value.size());
-  return out;
-}
+using gat_test::all_parameters;
+using gat_test::model_options;
 
 train::TrainResult run(Prepared& p, nn::GatModel<float>& model, std::int64_t epochs, std::int64_t patience) {
   train::TrainOptions o;

@@ -84,4 +84,23 @@ ReceptiveField::ReceptiveField(const Graph& g, std::span<const NodeId> targets, 
   }
 }
 
+ReceptiveField ReceptiveField::from_parts(std::vector<NodeId> nodes, std::vector<std::int64_t> rows,
+                                         std::vector<Graph> graphs) {
+  GAT_REQUIRE(!graphs.empty() && rows.size() == graphs.size() + 1, "receptive field: ", graphs.size(),
+              " layer graphs need ", graphs.size() + 1, " row counts, got ", rows.size());
+  GAT_REQUIRE(rows.front() == static_cast<std::int64_t>(nodes.size()), "receptive field: ", nodes.size(),
+              " nodes but layer 0 reads ", rows.front(), " rows");
+  GAT_REQUIRE(rows.back() >= 1, "receptive field: no target nodes");
+  for (std::size_t l = 0; l < graphs.size(); ++l) {
+    GAT_REQUIRE(rows[l + 1] <= rows[l], "receptive field: layer ", l, " produces ", rows[l + 1], " rows from ", rows[l]);
+    GAT_REQUIRE(graphs[l].num_nodes() == rows[l], "receptive field: layer graph ", l, " has ", graphs[l].num_nodes(),
+                " nodes, expected ", rows[l]);
+  }
+  ReceptiveField field;
+  field.nodes_ = std::move(nodes);
+  field.rows_ = std::move(rows);
+  field.graphs_ = std::move(graphs);
+  return field;
+}
+
 }  // namespace gat

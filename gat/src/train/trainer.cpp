@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "gat/core/phase_profile.hpp"
+#include "gat/train/early_stopping.hpp"
 #include "gat/train/loss.hpp"
 #include "gat/train/metrics.hpp"
 #include "gat/train/optimizer.hpp"
@@ -22,19 +23,24 @@ void validate(const nn::GatModel<float>& model, const NodeClassificationTask& ta
   const std::int64_t n = task.graph->num_nodes();
   GAT_REQUIRE(task.features->rows() == n, "training: features have ", task.features->rows(), " rows but the graph has ",
               n, " nodes");
-  GAT_REQUIRE(static_cast<std::int64_t>(task.labels.size()) == n, "training: ", task.labels.size(), " labels for ", n,
-              " nodes");
-  GAT_REQUIRE(!task.train.empty(), "training: the training split is empty");
-  GAT_REQUIRE(!task.valid.empty(), "training: the validation split is empty (early stopping needs it)");
-  const std::pair<const char*, std::span<const NodeId>> splits[] = {
-      {"training", task.train}, {"validation", task.valid}, {"test", task.test}};
+  validate_labels_and_splits(n, model.options().num_classes, task.labels, task.train, task.valid, task.test);
+}
+
+}  // namespace
+
+void validate_labels_and_splits(std::int64_t n, std::int64_t classes, std::span<const std::int32_t> labels,
+                                std::span<const NodeId> train, std::span<const NodeId> valid,
+                                std::span<const NodeId> test) {
+  GAT_REQUIRE(static_cast<std::int64_t>(labels.size()) == n, "training: ", labels.size(), " labels for ", n, " nodes");
+  GAT_REQUIRE(!train.empty(), "training: the training split is empty");
+  GAT_REQUIRE(!valid.empty(), "training: the validation split is empty (early stopping needs it)");
+  const std::pair<const char*, std::span<const NodeId>> splits[] = {{"training", train}, {"validation", valid}, {"test", test}};
   for (const auto& [name, split] : splits)
     for (std::size_t k = 0; k < split.size(); ++k)
       GAT_REQUIRE(split[k] >= 0 && split[k] < n, "training: entry ", k, " of the ", name, " split is node ", split[k],
                   ", outside the graph's ", n, " nodes");
-  const auto classes = model.options().num_classes;
   for (std::int64_t i = 0; i < n; ++i)
-    GAT_REQUIRE(task.labels[i] >= 0 && task.labels[i] < classes, "training: node ", i, " has label ", task.labels[i],
+    GAT_REQUIRE(labels[i] >= 0 && labels[i] < classes, "training: node ", i, " has label ", labels[i],
                 " but the model has ", classes, " classes");
 }
 
@@ -51,17 +57,13 @@ std::unique_ptr<Optimizer<float>> make_optimizer(nn::GatModel<float>& model, con
   return nullptr;
 }
 
-// Into the matrices of the last snapshot: keeping a better epoch's model allocates nothing.
-void snapshot(nn::GatModel<float>& model, std::vector<Matrix>& values) {
-  auto params = model.named_parameters();
-  values.resize(params.size());
-  for (std::size_t i = 0; i < params.size(); ++i) values[i].assign(params[i].parameter->value.view());
+void require_finite_loss(double loss, std::int64_t epoch, double lr) {
+  // A non-finite loss makes every later step NaN: stop with the cause instead of training on.
+  GAT_REQUIRE(std::isfinite(loss), "training diverged: the training loss is ", loss, " at epoch ", epoch,
+              "; lower the learning rate (lr = ", lr, ") or check the features for huge or non-finite values");
 }
 
-void restore(nn::GatModel<float>& model, const std::vector<Matrix>& values) {
-  auto params = model.named_parameters();
-  for (std::size_t i = 0; i < params.size(); ++i) params[i].parameter->value.assign(values[i].view());
-}
+namespace {
 
 // Past this share of the whole graph's edge visits a field saves little, and its features
 // would be a copy of most of the graph's.
@@ -183,10 +185,7 @@ TrainResult train_node_classifier(nn::GatModel<float>& model, const NodeClassifi
   Matrix d_logits;
 
   TrainResult result;
-  double best_acc = 0, best_loss = std::numeric_limits<double>::infinity();
-  std::int64_t bad_epochs = 0;
-  std::vector<Matrix> kept;
-  snapshot(model, kept);
+  BestModelKeeper keeper(model, options);
   const auto start = Clock::now();
 
   for (std::int64_t epoch = 1; epoch <= options.max_epochs; ++epoch) {
@@ -202,10 +201,7 @@ TrainResult train_node_classifier(nn::GatModel<float>& model, const NodeClassifi
     {
       const profile::Scope timed(profile::Phase::loss);
       rec.train_loss = softmax_cross_entropy(logits, step.labels(), step.rows(), &d_logits);
-      // A non-finite loss makes every later step NaN: stop with the cause instead of training on.
-      GAT_REQUIRE(std::isfinite(rec.train_loss), "training diverged: the training loss is ", rec.train_loss,
-                  " at epoch ", epoch, "; lower the learning rate (lr = ", options.lr,
-                  ") or check the features for huge or non-finite values");
+      require_finite_loss(rec.train_loss, epoch, options.lr);
       rec.train_accuracy = accuracy(logits, step.labels(), step.rows());
     }
     {
@@ -229,34 +225,9 @@ TrainResult train_node_classifier(nn::GatModel<float>& model, const NodeClassifi
     result.epochs = epoch;
     if (options.on_epoch) options.on_epoch(rec);
 
-    if (options.patience <= 0) {
-      result.best_epoch = epoch;
-      result.val_accuracy = rec.val_accuracy;
-      result.val_loss = rec.val_loss;
-      continue;
-    }
-    const bool acc_ok = rec.val_accuracy >= best_acc, loss_ok = rec.val_loss <= best_loss;
-    bool keep = false, progress = false;
-    switch (options.selection) {
-      case ModelSelection::accuracy_and_loss: keep = acc_ok && loss_ok; progress = acc_ok || loss_ok; break;
-      case ModelSelection::loss: keep = progress = loss_ok; break;
-      case ModelSelection::accuracy: keep = progress = acc_ok; break;
-    }
-    if (keep) {
-      snapshot(model, kept);
-      result.best_epoch = epoch;
-      result.val_accuracy = rec.val_accuracy;
-      result.val_loss = rec.val_loss;
-    }
-    if (progress) {
-      best_acc = std::max(best_acc, rec.val_accuracy);
-      best_loss = std::min(best_loss, rec.val_loss);
-      bad_epochs = 0;
-    } else if (++bad_epochs >= options.patience) {
-      break;
-    }
+    if (keeper.end_epoch(epoch, rec.val_accuracy, rec.val_loss, result)) break;
   }
-  if (options.patience > 0) restore(model, kept);
+  keeper.restore();
   result.train_seconds = std::chrono::duration<double>(Clock::now() - start).count();
   result.step_nodes = step.nodes();
 

@@ -29,6 +29,11 @@ class ReceptiveField {
   // Throws InvalidArgument when targets is empty, names a node outside the graph or names one
   // twice, or when layers < 1.
   ReceptiveField(const Graph& g, std::span<const NodeId> targets, std::int64_t layers);
+  // A field built elsewhere (a neighbour sampler keeps a subset of each layer's edges): the
+  // graph node of each local id, the input rows of each layer and the number of targets last
+  // (rows.size() == graphs.size() + 1, rows[0] == nodes.size(), non-increasing), and the layer
+  // graphs, layer l with rows[l] nodes. Throws InvalidArgument when the shapes disagree.
+  static ReceptiveField from_parts(std::vector<NodeId> nodes, std::vector<std::int64_t> rows, std::vector<Graph> graphs);
 
   std::int64_t num_layers() const noexcept { return static_cast<std::int64_t>(graphs_.size()); }
   // Input rows of layer l for l < num_layers(); rows(num_layers()) is the number of targets.

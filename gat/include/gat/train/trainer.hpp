@@ -9,7 +9,10 @@
 #include <span>
 #include <vector>
 
+#include <memory>
+
 #include "gat/nn/gat_model.hpp"
+#include "gat/train/optimizer.hpp"
 
 namespace gat::train {
 
@@ -72,6 +75,16 @@ struct TrainResult {
   // Nodes whose features a training step read: its receptive field's, or all of the graph's.
   std::int64_t step_nodes = 0;
 };
+
+// Throws InvalidArgument naming the first label outside [0, classes) or split entry outside
+// [0, n), or when there are not n labels or the training or validation split is empty.
+void validate_labels_and_splits(std::int64_t n, std::int64_t classes, std::span<const std::int32_t> labels,
+                                std::span<const NodeId> train, std::span<const NodeId> valid,
+                                std::span<const NodeId> test);
+// The optimizer options.optimizer names, over the model's parameters.
+std::unique_ptr<Optimizer<float>> make_optimizer(nn::GatModel<float>& model, const TrainOptions& options);
+// Throws InvalidArgument saying training diverged (and what to try) when loss is not finite.
+void require_finite_loss(double loss, std::int64_t epoch, double lr);
 
 // Throws InvalidArgument when the task is inconsistent (sizes, empty splits, labels out of range).
 TrainResult train_node_classifier(nn::GatModel<float>& model, const NodeClassificationTask& task,
