@@ -103,7 +103,6 @@ train::RepeatedRunsResult train_minibatch_runs(const TrainFlags& f, const nn::Ga
   mb.replace = f.replace;
   mb.shuffle = !f.no_shuffle;
   train::RepeatedRunsResult out;
-  std::vector<double> accuracies;
   for (int run = 0; run < f.runs; ++run) {
     train::RunOutcome outcome;
     outcome.run = run;
@@ -130,18 +129,13 @@ train::RepeatedRunsResult train_minibatch_runs(const TrainFlags& f, const nn::Ga
                 << std::setprecision(1) << (t.sampling > 0 ? t.sampled_edges / t.sampling / 1e6 : 0.0)
                 << " M/s)" << std::endl;
     report(outcome);
-    accuracies.push_back(r.result.test_accuracy);
     if (!out.best_model || r.result.val_accuracy > out.runs[static_cast<std::size_t>(out.best_run)].result.val_accuracy) {
       out.best_model = std::move(model);
       out.best_run = run;
     }
     out.runs.push_back(std::move(outcome));
   }
-  double mean = 0, var = 0;
-  for (double a : accuracies) mean += a / static_cast<double>(accuracies.size());
-  for (double a : accuracies) var += (a - mean) * (a - mean) / static_cast<double>(accuracies.size());
-  out.test_accuracy_mean = mean;
-  out.test_accuracy_std = std::sqrt(var);
+  train::summarize_test_accuracy(out);
   return out;
 }
 

@@ -59,14 +59,24 @@ TEST_CASE("a checkpoint round trip predicts identically", "[train][checkpoint]")
   fs::remove_all(path.parent_path());
 }
 
+// A small 2-layer model (6 features, 3 classes) saved as good.safetensors in a fresh folder.
+struct SmallModelCheckpoint {
+  static nn::GatModelOptions options() {
+    nn::GatModelOptions mo;
+    mo.in_features = 6;
+    mo.num_classes = 3;
+    return mo;
+  }
+  nn::GatModel<float> model{options()};
+  fs::path dir = temp_dir();
+  fs::path good = dir / "good.safetensors";
+  SmallModelCheckpoint() { io::save_checkpoint(good, model, {}); }
+};
+
 TEST_CASE("damaged checkpoints give errors naming the file", "[train][checkpoint]") {
-  nn::GatModelOptions mo;
-  mo.in_features = 6;
-  mo.num_classes = 3;
-  nn::GatModel<float> model(mo);
-  const fs::path dir = temp_dir();
-  const fs::path good = dir / "good.safetensors";
-  io::save_checkpoint(good, model, {});
+  SmallModelCheckpoint saved;
+  nn::GatModel<float>& model = saved.model;
+  const fs::path dir = saved.dir, good = saved.good;
   const std::string bytes = read_all(good);
 
   write_all(dir / "truncated.safetensors", bytes.substr(0, bytes.size() - 10));
@@ -80,7 +90,7 @@ TEST_CASE("damaged checkpoints give errors naming the file", "[train][checkpoint
   REQUIRE_THROWS_WITH(io::read_checkpoint(dir / "garbled.safetensors"), Catch::Contains("not valid JSON"));
   REQUIRE_THROWS_WITH(io::read_checkpoint(dir / "missing.safetensors"), Catch::Contains("cannot open"));
 
-  nn::GatModelOptions other = mo;
+  nn::GatModelOptions other = SmallModelCheckpoint::options();
   other.hidden = 4;
   nn::GatModel<float> different(other);
   REQUIRE_THROWS_WITH(io::load_parameters(io::read_checkpoint(good), different, "good.safetensors"),
@@ -118,13 +128,9 @@ std::string error_of(const fs::path& p) {
 }  // namespace
 
 TEST_CASE("hostile checkpoints: wrapped shapes, overlapping, unknown and non-finite tensors, a directory", "[train][checkpoint]") {
-  nn::GatModelOptions mo;
-  mo.in_features = 6;
-  mo.num_classes = 3;
-  nn::GatModel<float> model(mo);
-  const fs::path dir = temp_dir();
-  const fs::path good = dir / "good.safetensors";
-  io::save_checkpoint(good, model, {});
+  SmallModelCheckpoint saved;
+  nn::GatModel<float>& model = saved.model;
+  const fs::path dir = saved.dir, good = saved.good;
   const Parts parts = split_checkpoint(read_all(good));
   const auto& weight = parts.header.at("conv1.lin.weight");
   const std::uint64_t begin = weight.at("data_offsets")[0];

@@ -114,16 +114,21 @@ RepeatedRunsResult train_repeated(const nn::GatModelOptions& model_options, cons
   }
 
   out.best_model = std::move(models[static_cast<std::size_t>(out.best_run)]);
+  summarize_test_accuracy(out);
+  return out;
+}
+
+void summarize_test_accuracy(RepeatedRunsResult& result) {
+  const double n = static_cast<double>(result.runs.size());
   double sum = 0, sum_sq = 0;
-  for (const RunOutcome& r : out.runs) {
+  for (const RunOutcome& r : result.runs) {
     sum += r.result.test_accuracy;
     sum_sq += r.result.test_accuracy * r.result.test_accuracy;
   }
-  out.test_accuracy_mean = sum / n;
-  out.test_accuracy_std = n > 1 ? std::sqrt(std::max(0.0, (sum_sq - n * out.test_accuracy_mean *
-                                                                          out.test_accuracy_mean) / (n - 1)))
-                                : 0.0;
-  return out;
+  result.test_accuracy_mean = n > 0 ? sum / n : 0.0;
+  result.test_accuracy_std =
+      n > 1 ? std::sqrt(std::max(0.0, (sum_sq - n * result.test_accuracy_mean * result.test_accuracy_mean) / (n - 1)))
+            : 0.0;
 }
 
 }  // namespace gat::train

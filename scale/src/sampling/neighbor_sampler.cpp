@@ -16,11 +16,6 @@ namespace {
 constexpr std::uint64_t kSamplerStream = 0x6e65696768626f72ULL;  // "neighbor"
 constexpr std::uint64_t kGolden = 0x9e3779b97f4a7c15ULL;
 
-// Uniform integer in [0, m) from 64 random bits (Lemire's multiply-shift; bias below m / 2^64).
-std::int64_t below(std::uint64_t bits, std::int64_t m) noexcept {
-  return static_cast<std::int64_t>((static_cast<unsigned __int128>(bits) * static_cast<std::uint64_t>(m)) >> 64);
-}
-
 std::int64_t kept(std::int64_t degree, std::int64_t fan_out, bool replace) noexcept {
   if (fan_out == kAllNeighbors) return degree;
   if (replace) return degree > 0 ? fan_out : 0;
@@ -36,11 +31,11 @@ void pick(std::uint64_t state, std::int64_t degree, std::int64_t count, bool rep
     return;
   }
   if (replace) {
-    for (std::int64_t i = 0; i < count; ++i) out[i] = below(mix64(state + static_cast<std::uint64_t>(i) * kGolden), degree);
+    for (std::int64_t i = 0; i < count; ++i) out[i] = uniform_below(mix64(state + static_cast<std::uint64_t>(i) * kGolden), degree);
   } else {
     std::int64_t size = 0;
     for (std::int64_t j = degree - count; j < degree; ++j) {
-      const std::int64_t t = below(mix64(state + static_cast<std::uint64_t>(j) * kGolden), j + 1);
+      const std::int64_t t = uniform_below(mix64(state + static_cast<std::uint64_t>(j) * kGolden), j + 1);
       const bool taken = std::find(out, out + size, t) != out + size;
       out[size++] = taken ? j : t;
     }

@@ -16,11 +16,6 @@ namespace {
 
 constexpr std::int64_t kBlockNodes = 1 << 15;
 
-// Uniform integer in [0, m) from 64 random bits (Lemire's multiply-shift; the bias is m / 2^64).
-std::int64_t below(std::uint64_t bits, std::int64_t m) {
-  return static_cast<std::int64_t>((static_cast<unsigned __int128>(bits) * static_cast<std::uint64_t>(m)) >> 64);
-}
-
 struct Model {
   SyntheticStoreOptions o;
   RandomKey edge_key, noise_key, split_key;
@@ -46,7 +41,7 @@ struct Model {
       const std::uint64_t index = static_cast<std::uint64_t>(v) * static_cast<std::uint64_t>(o.in_degree) + static_cast<std::uint64_t>(j);
       const bool same = edge_key.uniform_double(2 * index) < o.homophily;
       const std::uint64_t bits = edge_key.bits(2 * index + 1);
-      out[j] = static_cast<std::int32_t>(same ? c + o.classes * below(bits, class_size) : below(bits, o.nodes));
+      out[j] = static_cast<std::int32_t>(same ? c + o.classes * uniform_below(bits, class_size) : uniform_below(bits, o.nodes));
     }
     std::sort(out, out + o.in_degree);
   }

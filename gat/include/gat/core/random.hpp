@@ -14,6 +14,12 @@ constexpr std::uint64_t mix64(std::uint64_t z) noexcept {
   return z ^ (z >> 31);
 }
 
+// A uniform integer in [0, m) from 64 random bits (Lemire's multiply-shift; the bias is below
+// m / 2^64): samplers and generators draw node ids with it.
+constexpr std::int64_t uniform_below(std::uint64_t bits, std::int64_t m) noexcept {
+  return static_cast<std::int64_t>((static_cast<unsigned __int128>(bits) * static_cast<std::uint64_t>(m)) >> 64);
+}
+
 // Chris Wellons' lowbias32: a 32-bit mixer that vectorises (32-bit lane multiplies, unlike
 // mix64's 64-bit ones on AVX2). U is std::uint32_t or a vector of them (GCC's vector_size
 // types), which mixes every lane at once.

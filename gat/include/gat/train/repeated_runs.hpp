@@ -35,6 +35,10 @@ struct RepeatedRunsResult {
   double test_accuracy_mean = 0, test_accuracy_std = 0;  // sample standard deviation
 };
 
+// The mean and the sample standard deviation of the runs' test accuracies, into result: the one
+// rule for every way of running several seeds (side by side, or mini-batch runs one by one).
+void summarize_test_accuracy(RepeatedRunsResult& result);
+
 // model_options.seed and train_options.seed are replaced per run. train_options.on_epoch is called
 // (from the calling thread) only when the runs go one after the other; side by side, each run's
 // curve is in RunOutcome::epochs. on_run_done is called once per run, in run order and never two
