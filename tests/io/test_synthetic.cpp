@@ -130,6 +130,17 @@ TEST_CASE("synthetic citation graph scales and clips its split on small graphs",
   CHECK_THROWS_AS(make_synthetic_citation({.homophily = 1.5}), gat::InvalidArgument);
 }
 
+TEST_CASE("synthetic citation graph with classes of a single member", "[io][synthetic]") {
+  // As many classes as nodes leaves every class one member; 200 nodes in 7 classes with seed 1
+  // leaves some class without a focused member.
+  const Dataset singletons = make_synthetic_citation({.nodes = 5, .classes = 5, .features = 20});
+  validate(singletons, "singletons");
+  CHECK(singletons.num_nodes() == 5);
+  const Dataset small = make_synthetic_citation({.nodes = 200, .seed = 1});
+  validate(small, "small");
+  CHECK(small.num_nodes() == 200);
+}
+
 TEST_CASE("synthetic citation graph is learnable but not trivially", "[io][synthetic]") {
   const Dataset d = make_synthetic_citation();
   const double words_only = centroid_accuracy(d, 0);

@@ -55,7 +55,9 @@ std::uint64_t gcd(std::uint64_t a, std::uint64_t b) {
 }
 
 // A multiplier coprime with n: x -> (x * multiplier + 1) mod n is a bijection of [0, n).
+// A class of one member (small graphs) has only the identity; the search below would not end.
 std::uint64_t coprime_multiplier(std::uint64_t n) {
+  if (n <= 1) return 1;
   std::uint64_t p = 2654435761ULL % n;
   while (p == 0 || gcd(p, n) != 1) p = (p + 1) % n;
   return p;
