@@ -7,6 +7,7 @@
 #include <iomanip>
 #include <iostream>
 #include <sstream>
+#include <tuple>
 
 #include <nlohmann/json.hpp>
 
@@ -99,6 +100,7 @@ int train_multi_label(const ManyGraphFlags& f, const ManyGraphRun& run, const Gr
   end_progress();
   nlohmann::json summary{{"dataset", d.name},
                          {"task", "multi_label"},
+                         {"feature_only", f.feature_only},
                          {"test_micro_f1", r.test.micro_f1},
                          {"test_macro_f1", r.test.macro_f1},
                          {"test_loss", r.test.loss},
@@ -218,6 +220,9 @@ void ManyGraphFlags::add_to(CLI::App& cmd) {
   cmd.add_option("--pooling-weights", pooling_weights,
                  "--task graph --readout attention: write every graph's node pooling weights (last fold's model) "
                  "to FILE (JSON)");
+  cmd.add_flag("--feature-only", feature_only,
+               "many graphs: drop every edge, so that each node is seen alone (with its self-loop the model is "
+               "a per-node MLP of the same widths): the feature-only baseline");
   cmd.add_option("--batch-graphs", batch_graphs, "graphs per training batch (ppi: 2; --task graph: 32)")
       ->check(positive_number());
 }
@@ -231,8 +236,13 @@ bool wants_many_graphs(const ManyGraphFlags& f, const std::string& dataset, cons
 int run_train_many_graphs(const ManyGraphFlags& f, const ManyGraphRun& run) {
   const std::vector<NamedPath> outputs{{"--summary", run.summary}, {"--folds-out", f.folds_out},
                                        {"--pooling-weights", f.pooling_weights}};
-  const GraphDataset d = load_many_graphs(run.dataset, run.data_root, run.seed);
+  GraphDataset d = load_many_graphs(run.dataset, run.data_root, run.seed);
   check_outputs(outputs, inputs_of(d));
+  if (f.feature_only)
+    for (EdgeList& e : d.graphs) {
+      e.source.clear();
+      e.target.clear();
+    }
   for (const std::string& warning : d.warnings) std::cerr << "gat train: warning: " << warning << "\n";
   if (f.task == "graph") return train_graph_task(f, run, d);
   if (!d.multi_label())
@@ -240,11 +250,17 @@ int run_train_many_graphs(const ManyGraphFlags& f, const ManyGraphRun& run) {
   return train_multi_label(f, run, d);
 }
 
+namespace {
+std::pair<std::int64_t, std::int64_t> node_range(std::int64_t mean) {
+  return {std::max<std::int64_t>(3, mean - mean / 4), std::max<std::int64_t>(3, mean + mean / 4)};
+}
+}  // namespace
+
 Runner add_generate_command(CLI::App& app) {
   struct Flags {
     std::string kind, out;
     std::uint64_t seed = 0;
-    std::int64_t graphs = 0;
+    std::int64_t graphs = 0, nodes = 0;
   };
   auto f = std::make_shared<Flags>();
   CLI::App* cmd = app.add_subcommand("generate", "write a synthetic data set of many graphs as files: ppi "
@@ -253,15 +269,19 @@ Runner add_generate_command(CLI::App& app) {
   cmd->add_option("--out", f->out, "the folder to write into")->required();
   cmd->add_option("--seed", f->seed, "seed of the generator");
   cmd->add_option("--graphs", f->graphs, "number of graphs (default: ppi 24, tu 200)")->check(positive_number());
+  cmd->add_option("--nodes", f->nodes, "mean nodes per graph, sizes within +-25% (default: ppi 2,400, tu 20)")
+      ->check(positive_number());
   return [cmd, f]() {
     if (!cmd->parsed()) return -1;
     if (f->kind == "ppi") {
       io::SyntheticPpiOptions o{.seed = f->seed};
       if (f->graphs > 0) o.graphs = f->graphs;
+      if (f->nodes > 0) std::tie(o.min_nodes, o.max_nodes) = node_range(f->nodes);
       io::write_ppi(io::make_synthetic_ppi(o), f->out);
     } else {
       io::SyntheticTuOptions o{.seed = f->seed};
       if (f->graphs > 0) o.graphs = f->graphs;
+      if (f->nodes > 0) std::tie(o.min_nodes, o.max_nodes) = node_range(f->nodes);
       io::write_tu(io::make_synthetic_tu(o), f->out, "SYNTHETIC");
     }
     std::cout << "gat generate: " << f->kind << " data set written to " << f->out << "\n";

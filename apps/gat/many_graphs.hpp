@@ -17,6 +17,7 @@ struct ManyGraphFlags {
   std::int64_t folds = 10;
   std::string folds_out, pooling_weights;
   std::optional<std::int64_t> batch_graphs;
+  bool feature_only = false;  // drop every edge: the model sees each node alone (an MLP baseline)
 
   void add_to(CLI::App& cmd);
 };

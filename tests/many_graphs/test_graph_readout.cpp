@@ -166,7 +166,7 @@ TEST_CASE("cross-validated graph classification learns the synthetic TU classes"
   o.gnn.heads = 2;
   o.gnn.feature_dropout = o.gnn.attention_dropout = 0;
   o.num_classes = 2;
-  const train::CrossValidationOptions cv{.folds = 3, .epochs = 30, .batch_graphs = 8, .lr = 0.01};
+  const train::CrossValidationOptions cv{.folds = 3, .epochs = 60, .batch_graphs = 8, .lr = 0.01};
   const train::CrossValidationResult r = train::cross_validate(o, d, cv);
   REQUIRE(r.folds.size() == 3);
   INFO("accuracy " << r.accuracy_mean << " +- " << r.accuracy_std);

@@ -49,7 +49,7 @@ bool has(const std::string& text, const std::string& what) { return text.find(wh
 fs::path generated(const std::string& kind, const std::string& graphs) {
   const fs::path d = temp_dir() / kind;
   fs::remove_all(d);
-  REQUIRE(run_gat("generate " + kind + " --graphs " + graphs + " --seed 1 --out '" + d.string() + "'").code == 0);
+  REQUIRE(run_gat("generate " + kind + " --graphs " + graphs + " --nodes 40 --seed 1 --out '" + d.string() + "'").code == 0);
   return d;
 }
 

@@ -214,11 +214,13 @@ GraphDataset make_synthetic_tu(const SyntheticTuOptions& o) {
         src.push_back(static_cast<NodeId>(v - 1));
         dst.push_back(static_cast<NodeId>(v));
       }
-    for (std::int64_t k = 0; k < n; ++k) {
+    for (std::int64_t k = 0; k < 2 * n; ++k) {
       const auto u = static_cast<NodeId>(uniform_below(key.child(2).bits(k), n));
-      const int partner = label[u] == 0 ? 1 : label[u] == 1 ? 0 : -1;
+      // Label 0 pairs with label 1 in class 1 and with label 2 in class 0.
+      const int mate = cls == 1 ? 1 : 2;
+      const int partner = label[u] == 0 ? mate : label[u] == mate ? 0 : -1;
       NodeId v = static_cast<NodeId>(uniform_below(key.child(3).bits(k), n));
-      if (cls == 1 && partner >= 0 && !by_label[partner].empty() && key.child(4).uniform_double(k) < o.partner_bias)
+      if (partner >= 0 && !by_label[partner].empty() && key.child(4).uniform_double(k) < o.partner_bias)
         v = by_label[partner][uniform_below(key.child(5).bits(k), static_cast<std::int64_t>(by_label[partner].size()))];
       src.push_back(u);
       dst.push_back(v);

@@ -26,13 +26,15 @@ std::string tu_name(const std::filesystem::path& dir);
 void write_tu(const GraphDataset& dataset, const std::filesystem::path& dir, const std::string& name);
 
 // Two classes of small graphs whose nodes carry one of three labels with the same frequencies in
-// both classes; in class 1 a node links to a node of the partner label (0 <-> 1) more often than
-// chance. Pooling the raw node labels cannot tell the classes apart; one round of message
-// passing (how many partners a node sees) can.
+// both classes. Besides a path through all nodes (so each graph is connected), 2n edges start at
+// random nodes; one that starts at a node of label 0 or of its mate label goes, with probability
+// partner_bias, to a node of the other (the mate of label 0 is 1 in class 1 and 2 in class 0),
+// otherwise to a uniform node. Pooling the raw node labels cannot tell the classes apart; one
+// round of message passing (which labels a node's neighbours have) can.
 struct SyntheticTuOptions {
   std::int64_t graphs = 200;
   std::int64_t min_nodes = 12, max_nodes = 28;
-  double partner_bias = 0.6;  // class 1: chance that a new edge goes to a partner-label node
+  double partner_bias = 0.9;  // chance that an edge from label 0 or its mate goes to the other
   std::uint64_t seed = 0;
 };
 GraphDataset make_synthetic_tu(const SyntheticTuOptions& options = {});
