@@ -19,6 +19,7 @@ import os
 import statistics
 import sys
 import time
+import warnings
 
 import numpy as np
 
@@ -35,15 +36,18 @@ def load(data, prefix):
     for n in g["nodes"]:
         graphs.setdefault(n["graph"], {"nodes": [], "train": not n["val"] and not n["test"]})["nodes"].append(str(n["id"]))
     graph_of = {str(n["id"]): n["graph"] for n in g["nodes"]}
+    links = {}
+    for link in g["links"]:
+        s, t = str(link["source"]), str(link["target"])
+        if s != t:
+            links.setdefault(graph_of[s], []).append((s, t))
     out = []
     for gid, info in sorted(graphs.items()):
         local = {nid: i for i, nid in enumerate(info["nodes"])}
         src, dst = [], []
-        for link in g["links"]:
-            s, t = str(link["source"]), str(link["target"])
-            if graph_of[s] == gid and s != t:
-                src += [local[s], local[t]]
-                dst += [local[t], local[s]]
+        for s, t in links.get(gid, []):
+            src += [local[s], local[t]]
+            dst += [local[t], local[s]]
         x = feats[[id_map[nid] for nid in info["nodes"]]].astype(np.float32)
         y = np.array([class_map[nid] for nid in info["nodes"]], dtype=np.float32)
         out.append({"x": x, "y": y, "src": np.array(src), "dst": np.array(dst), "train": info["train"]})
@@ -62,6 +66,7 @@ def main():
     except ImportError:
         print(json.dumps({"skipped": "PyTorch is not installed (apt-get install python3-torch)"}))
         return 0
+    warnings.filterwarnings("ignore", message="scatter_reduce")
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     graphs = [g for g in load(args.data, args.prefix) if g["train"]]
