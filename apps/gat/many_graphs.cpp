@@ -39,6 +39,8 @@ fs::path data_root_of(const std::string& data_root) {
 GraphDataset load_many_graphs(const std::string& dataset, const std::string& data_root, std::uint64_t seed) {
   if (dataset == "ppi-synthetic") return io::make_synthetic_ppi({.seed = seed});
   if (dataset == "tu-synthetic") return io::make_synthetic_tu({.seed = seed});
+  if (dataset.empty())
+    throw InvalidArgument("--task graph needs --dataset: a TU folder, a name under the data root, or tu-synthetic");
   const fs::path root = data_root_of(data_root);
   std::vector<fs::path> candidates;
   if (fs::is_directory(dataset)) candidates.push_back(dataset);

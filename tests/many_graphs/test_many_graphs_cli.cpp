@@ -93,6 +93,9 @@ TEST_CASE("train --task graph: k folds written out, accuracy mean and deviation,
   }
   CHECK(run_gat("train --task graph --dataset '" + d.string() + "' --readout max --pooling-weights '" +
                 weights.string() + "'").code == 1);
+  const Result no_dataset = run_gat("train --task graph");
+  CHECK(no_dataset.code == 1);
+  CHECK(has(no_dataset.err, "--task graph needs --dataset"));
 }
 
 TEST_CASE("bad many-graph files exit 2 naming the file and what is wrong", "[cli][many_graphs][hostile]") {
