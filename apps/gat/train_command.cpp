@@ -11,6 +11,7 @@
 
 #include "cli_common.hpp"
 #include "commands.hpp"
+#include "many_graphs.hpp"
 #include "gat/core/checked_size.hpp"
 #include "gat/core/phase_profile.hpp"
 #include "gat/graph/algorithms.hpp"
@@ -49,6 +50,7 @@ struct TrainFlags {
   std::optional<std::int64_t> batch_size;
   std::vector<std::int64_t> fan_outs, eval_fan_outs;
   bool replace = false, no_shuffle = false;
+  ManyGraphFlags many;  // --task graph, data sets of many graphs (many_graphs.cpp)
 };
 
 train::ModelSelection model_selection_from_string(const std::string& s) {
@@ -141,6 +143,12 @@ train::RepeatedRunsResult train_minibatch_runs(const TrainFlags& f, const nn::Ga
 
 int run_train(const TrainFlags& f) {
   apply_threads(f.threads);
+  if (wants_many_graphs(f.many, f.data.dataset, f.data.data_root))
+    return run_train_many_graphs(f.many, {.dataset = f.data.dataset, .data_root = f.data.data_root,
+                                          .summary = f.summary, .seed = f.seed, .json = f.json, .epochs = f.epochs,
+                                          .patience = f.patience, .hidden = f.hidden, .heads = f.heads,
+                                          .output_heads = f.output_heads, .layers = f.layers, .lr = f.lr,
+                                          .weight_decay = f.weight_decay});
   // A graph store trained on in mini-batches stays mapped: only the rows a batch needs are read.
   std::optional<store::GraphStore> mapped;
   PreparedData data;
@@ -308,6 +316,7 @@ Runner add_train_command(CLI::App& app) {
   auto f = std::make_shared<TrainFlags>();
   CLI::App* cmd = app.add_subcommand("train", "train GAT node classifiers with the paper's hyperparameters");
   f->data.add_to(*cmd);
+  f->many.add_to(*cmd);
   cmd->add_option("--runs", f->runs, "models to train, with seeds seed, seed+1, ...")->check(positive_number());
   cmd->add_option("--seed", f->seed, "seed of the first run");
   cmd->add_option("--concurrent-runs", f->concurrent_runs,

@@ -54,4 +54,59 @@ template double accuracy<double>(MatrixView<const double>, std::span<const std::
 template double micro_f1<float>(MatrixView<const float>, MatrixView<const float>, std::span<const NodeId>);
 template double micro_f1<double>(MatrixView<const double>, MatrixView<const double>, std::span<const NodeId>);
 
+template <class T>
+void LabelCounts::add(MatrixView<const T> logits, MatrixView<const T> targets, std::span<const NodeId> nodes) {
+  GAT_REQUIRE(targets.rows() == logits.rows() && targets.cols() == logits.cols(), "LabelCounts: targets are ",
+              targets.rows(), "x", targets.cols(), " but logits are ", logits.rows(), "x", logits.cols());
+  const auto c = static_cast<std::size_t>(logits.cols());
+  GAT_REQUIRE(tp.empty() || tp.size() == c, "LabelCounts: ", c, " labels after ", tp.size());
+  tp.resize(c);
+  fp.resize(c);
+  fn.resize(c);
+  for (NodeId n : nodes) {
+    GAT_REQUIRE(n >= 0 && n < logits.rows(), "LabelCounts: node ", n, " is outside [0, ", logits.rows(), ")");
+    for (std::size_t k = 0; k < c; ++k) {
+      const bool predicted = logits(n, k) > 0, actual = targets(n, k) > T(0.5);
+      tp[k] += predicted && actual;
+      fp[k] += predicted && !actual;
+      fn[k] += !predicted && actual;
+    }
+  }
+}
+
+namespace {
+double f1(std::int64_t tp, std::int64_t fp, std::int64_t fn) {
+  return tp == 0 ? 0.0 : 2.0 * static_cast<double>(tp) / static_cast<double>(2 * tp + fp + fn);
+}
+}  // namespace
+
+double LabelCounts::micro_f1() const {
+  std::int64_t t = 0, p = 0, n = 0;
+  for (std::size_t k = 0; k < tp.size(); ++k) {
+    t += tp[k];
+    p += fp[k];
+    n += fn[k];
+  }
+  return f1(t, p, n);
+}
+
+double LabelCounts::macro_f1() const {
+  if (tp.empty()) return 0.0;
+  double sum = 0;
+  for (std::size_t k = 0; k < tp.size(); ++k) sum += f1(tp[k], fp[k], fn[k]);
+  return sum / static_cast<double>(tp.size());
+}
+
+template <class T>
+double macro_f1(MatrixView<const T> logits, MatrixView<const T> targets, std::span<const NodeId> nodes) {
+  LabelCounts counts;
+  counts.add(logits, targets, nodes);
+  return counts.macro_f1();
+}
+
+template void LabelCounts::add<float>(MatrixView<const float>, MatrixView<const float>, std::span<const NodeId>);
+template void LabelCounts::add<double>(MatrixView<const double>, MatrixView<const double>, std::span<const NodeId>);
+template double macro_f1<float>(MatrixView<const float>, MatrixView<const float>, std::span<const NodeId>);
+template double macro_f1<double>(MatrixView<const double>, MatrixView<const double>, std::span<const NodeId>);
+
 }  // namespace gat::train

@@ -31,3 +31,27 @@ PaperPreset paper_preset(const std::string& dataset, std::int64_t in_features, s
 }
 
 }  // namespace gat::train
+
+namespace gat::train {
+
+InductivePreset ppi_preset(std::int64_t in_features, std::int64_t num_labels) {
+  InductivePreset p;
+  nn::GatModelOptions& m = p.model;
+  m.in_features = in_features;
+  m.num_classes = num_labels;
+  m.layers = 3;
+  m.hidden = 256;
+  m.heads = 4;
+  m.output_heads = 6;
+  m.feature_dropout = m.attention_dropout = m.value_dropout = 0.0f;
+  m.residual = true;
+  TrainOptions& t = p.train.train;
+  t.lr = 0.005;
+  t.weight_decay = 0;
+  t.patience = 100;
+  t.selection = ModelSelection::accuracy;
+  p.train.batch_graphs = 2;
+  return p;
+}
+
+}  // namespace gat::train

@@ -22,3 +22,19 @@ struct PaperPreset {
 PaperPreset paper_preset(const std::string& dataset, std::int64_t in_features, std::int64_t num_classes);
 
 }  // namespace gat::train
+
+#include "gat/train/inductive_trainer.hpp"
+
+namespace gat::train {
+
+// The paper's inductive PPI setup: three GAT layers, 4 and 4 heads x 256 features with ELU, then
+// 6 averaged output heads, skip connections (a linear projection of each layer's input added to
+// its output, as PyG's PPI example), no dropout, no L2, Adam lr 0.005, batches of 2 graphs,
+// patience 100, the model of the best validation micro-F1 kept.
+struct InductivePreset {
+  nn::GatModelOptions model;
+  InductiveTrainOptions train;
+};
+InductivePreset ppi_preset(std::int64_t in_features, std::int64_t num_labels);
+
+}  // namespace gat::train
