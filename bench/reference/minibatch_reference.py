@@ -20,6 +20,7 @@ import statistics
 import struct
 import sys
 import time
+import warnings
 
 import numpy as np
 
@@ -104,6 +105,7 @@ def main():
     except ImportError:
         print(json.dumps({"skipped": "no torch (Debian: apt-get install python3-torch)"}))
         return 0
+    warnings.filterwarnings("ignore", message="scatter_reduce")
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
     gen = torch.Generator().manual_seed(a.seed)

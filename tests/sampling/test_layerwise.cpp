@@ -11,6 +11,7 @@
 #include "gat/io/attention_json.hpp"
 #include "gat/io/dataset.hpp"
 #include "gat/sampling/layerwise_inference.hpp"
+#include "gat/sampling/minibatch_trainer.hpp"
 #include "gat/train/trainer.hpp"
 
 #include "support/model_support.hpp"
@@ -175,4 +176,16 @@ TEST_CASE("layer-wise inference refuses bad shapes and chunk sizes", "[sampling]
   const Prepared other = synthetic(120, false);
   const FeatureSource features(other.data.features);
   CHECK_THROWS_WITH(layerwise_logits(model, CsrView::of(p.graph), features), Catch::Contains("120 feature rows"));
+}
+
+TEST_CASE("layer-wise evaluation scores a split as exact mini-batch evaluation does", "[sampling][layerwise][train]") {
+  const Prepared p = synthetic(600, false);
+  nn::GatModel<float> model(options_for(p, nn::ConvKind::gat, 2));
+  const FeatureSource features(p.data.features);
+  const MiniBatchTask task{CsrView::of(p.graph), features, p.data.labels, p.data.train, p.data.valid, p.data.test};
+  const SplitEvaluation exact = evaluate_minibatch(model, task, p.data.valid, 128);
+  const SplitEvaluation by_layer = evaluate_layerwise(model, task, p.data.valid, {.chunk_nodes = 100});
+  CHECK(by_layer.accuracy == Approx(exact.accuracy).margin(1e-12));
+  CHECK(by_layer.loss == Approx(exact.loss).epsilon(1e-5));
+  CHECK(evaluate_layerwise(model, task, {}, {}).accuracy == 0);
 }
