@@ -11,6 +11,7 @@
 
 #include "cli_common.hpp"
 #include "commands.hpp"
+#include "layerwise_commands.hpp"
 #include "gat/attention/attention_statistics.hpp"
 #include "gat/io/atomic_file.hpp"
 #include "gat/io/attention_json.hpp"
@@ -52,6 +53,7 @@ int run_eval(ModelFlags& f) {
 struct PredictFlags : ModelFlags {
   std::string out, output_format = "csv";
   std::vector<std::string> nodes;  // only these, in this order (default: every node)
+  LayerwiseFlags layerwise;
 };
 
 // The files a model command reads: its checkpoint and the dataset's files.
@@ -62,6 +64,11 @@ std::vector<NamedPath> model_inputs(const ModelFlags& f, const io::Dataset& data
 }
 
 int run_predict(PredictFlags& f) {
+  if (f.json) f.output_format = "json";
+  if (f.layerwise.on()) {
+    if (!f.nodes.empty()) throw InvalidArgument("--node: not with --chunk-size (a few nodes use their receptive field)");
+    return predict_layerwise(f, f.layerwise, f.out, f.output_format);
+  }
   Loaded l = load(f);
   const auto& ds = l.data.dataset;
   check_outputs({{"--out", f.out}}, model_inputs(f, ds));
@@ -70,40 +77,14 @@ int run_predict(PredictFlags& f) {
   // A few nodes are computed on their receptive field, not on the whole graph.
   const Matrix logits = f.nodes.empty() ? train::predict_logits(*l.model.model, l.data.graph, ds.features)
                                         : train::predict_logits(*l.model.model, l.data.graph, ds.features, nodes);
-  const auto classes = train::predict_classes<float>(logits.view());
   std::unique_ptr<io::AtomicFile> file;
   if (!f.out.empty()) file = std::make_unique<io::AtomicFile>(f.out);
   std::ostream& out = file ? file->stream() : std::cout;
-  if (f.json) f.output_format = "json";
-  auto probabilities = [&](std::int64_t n) {
-    std::vector<double> p(static_cast<std::size_t>(logits.cols()));
-    double mx = logits(n, 0), sum = 0;
-    for (std::int64_t c = 1; c < logits.cols(); ++c) mx = std::max<double>(mx, logits(n, c));
-    for (std::int64_t c = 0; c < logits.cols(); ++c) sum += p[c] = std::exp(logits(n, c) - mx);
-    for (auto& v : p) v /= sum;
-    return p;
-  };
-  auto node_id = [&](std::int64_t row) {
+  PredictionWriter writer(out, f.output_format, logits.rows(), logits.cols());
+  writer.write(logits.view(), [&](std::int64_t row) {
     return gat::cli::node_id(ds, nodes.empty() ? row : nodes[static_cast<std::size_t>(row)]);
-  };
-  if (f.output_format == "json") {
-    out << "[\n";
-    for (std::int64_t n = 0; n < logits.rows(); ++n) {
-      out << nlohmann::json{{"node", node_id(n)}, {"label", classes[n]}, {"probabilities", probabilities(n)}}.dump()
-          << (n + 1 < logits.rows() ? ",\n" : "\n");
-    }
-    out << "]\n";
-  } else {
-    out.precision(6);
-    out << "node,label";
-    for (std::int64_t c = 0; c < logits.cols(); ++c) out << ",p" << c;
-    out << '\n';
-    for (std::int64_t n = 0; n < logits.rows(); ++n) {
-      out << node_id(n) << ',' << classes[n];
-      for (double p : probabilities(n)) out << ',' << p;
-      out << '\n';
-    }
-  }
+  });
+  writer.finish();
   if (file) {
     file->commit();
   } else {
@@ -119,6 +100,7 @@ struct AttentionFlags : ModelFlags {
   std::optional<std::int64_t> top_k, layer, head;
   bool average_heads = false;
   bool stats = false;
+  LayerwiseFlags layerwise;
 };
 
 // One line per layer and head: how far its attention is from uniform.
@@ -139,6 +121,12 @@ void print_statistics(const std::vector<HeadAttentionStatistics>& all, const io:
 
 int run_attention(AttentionFlags& f) {
   if (f.out.empty() && !f.stats) throw InvalidArgument("gat attention: give --out FILE, --stats or both");
+  if (f.layerwise.on()) {
+    if (f.stats) throw InvalidArgument("--stats: not with --chunk-size (the statistics need every layer at once)");
+    if (f.node) throw InvalidArgument("--node: not with --chunk-size (one node's attention uses its receptive field)");
+    return attention_layerwise(f, f.layerwise, f.out,
+                               {.layer = f.layer, .head = f.head, .average_heads = f.average_heads, .top_k = f.top_k});
+  }
   const auto start = std::chrono::steady_clock::now();
   Loaded l = load(f);
   const auto& ds = l.data.dataset;
@@ -192,6 +180,7 @@ Runner add_predict_command(CLI::App& app) {
   cmd->add_option("--out", f->out, "write to FILE instead of standard output");
   cmd->add_option("--output-format", f->output_format, "csv (default) or json")->check(CLI::IsMember({"csv", "json"}));
   cmd->add_flag("--json", f->json, "the same as --output-format json");
+  f->layerwise.add_to(*cmd);
   cmd->add_option("--node", f->nodes,
                   "only node ID (repeat for more; the dataset's own id where it has them, else the node index), "
                   "computed on its receptive field");
@@ -214,6 +203,7 @@ Runner add_attention_command(CLI::App& app) {
                "print per layer and head how far the attention is from uniform: mean entropy against ln(in-degree), "
                "KL and total variation from uniform, mean self-loop weight against 1/in-degree");
   cmd->add_flag("--json", f->json, "print what was written (records, bytes, seconds) and the statistics as JSON");
+  f->layerwise.add_to(*cmd);
   return [cmd, f]() { return cmd->parsed() ? run_attention(*f) : -1; };
 }
 

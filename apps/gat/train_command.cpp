@@ -49,6 +49,7 @@ struct TrainFlags {
   // Mini-batch training on sampled neighbourhoods (unset: full-batch).
   std::optional<std::int64_t> batch_size;
   std::vector<std::int64_t> fan_outs, eval_fan_outs;
+  bool eval_layerwise = false;
   bool replace = false, no_shuffle = false;
   ManyGraphFlags many;  // --task graph, data sets of many graphs (many_graphs.cpp)
 };
@@ -102,6 +103,7 @@ train::RepeatedRunsResult train_minibatch_runs(const TrainFlags& f, const nn::Ga
   mb.fan_outs = f.fan_outs;
   if (mb.fan_outs.empty()) mb.fan_outs.assign(static_cast<std::size_t>(model_options.layers), 10);
   mb.eval_fan_outs = f.eval_fan_outs;
+  if (f.eval_layerwise) mb.layerwise_evaluation = sampling::LayerwiseOptions{};
   mb.replace = f.replace;
   mb.shuffle = !f.no_shuffle;
   train::RepeatedRunsResult out;
@@ -355,6 +357,10 @@ Runner add_train_command(CLI::App& app) {
   cmd->add_option("--eval-fan-out", f->eval_fan_outs,
                   "with --batch-size: fan-outs of validation and test batches (default: every neighbour, exact)")
       ->delimiter(',');
+  cmd->add_flag("--eval-layerwise", f->eval_layerwise,
+                "with --batch-size: validation and test exact by one layer-wise pass over every node (cheaper than "
+                "--eval-fan-out -1 when they are a good part of a large graph)")
+      ->excludes("--eval-fan-out");
   cmd->add_flag("--replace", f->replace, "with --batch-size: sample neighbours with replacement");
   cmd->add_flag("--no-shuffle", f->no_shuffle, "with --batch-size: keep the training nodes in their order");
   cmd->add_option("--lr", f->lr, "learning rate")->check(positive_number());

@@ -758,3 +758,38 @@ TEST_CASE("convert writes a graph store that every command accepts as a dataset"
   std::ofstream(damaged, std::ios::binary) << flipped;
   CHECK(gat("info --dataset '" + damaged.string() + "'").code != 0);
 }
+
+TEST_CASE("predict and attention --chunk-size: layer by layer, the whole-graph outputs", "[cli][layerwise]") {
+  const fs::path ckpt = scratch() / "layerwise.safetensors";
+  REQUIRE(gat("train --dataset '" + tiny_linqs().string() + "' --epochs 3 --patience 0 --heads 2 --hidden 4 --threads 1 " +
+              "--save '" + ckpt.string() + "'")
+              .code == 0);
+  const std::string args = "--checkpoint '" + ckpt.string() + "' --dataset '" + tiny_linqs().string() + "' --threads 1";
+  const Run whole = gat("predict " + args);
+  REQUIRE(whole.code == 0);
+  for (const char* chunk : {"1", "5", "100"}) {
+    CAPTURE(chunk);
+    const Run by_layer = gat("predict " + args + " --chunk-size " + chunk + " --scratch-dir '" + scratch().string() + "'");
+    REQUIRE(by_layer.code == 0);
+    CHECK(by_layer.out == whole.out);
+  }
+  const fs::path a = scratch() / "whole.json", b = scratch() / "layerwise.json";
+  REQUIRE(gat("attention " + args + " --out '" + a.string() + "' --top-k 2").code == 0);
+  const Run streamed = gat("attention " + args + " --out '" + b.string() + "' --top-k 2 --chunk-size 5 --json");
+  REQUIRE(streamed.code == 0);
+  const auto whole_doc = nlohmann::json::parse(slurp(a)), streamed_doc = nlohmann::json::parse(slurp(b));
+  CHECK(streamed_doc["layers"] == whole_doc["layers"]);
+  REQUIRE(streamed_doc["records"].size() == whole_doc["records"].size());
+  CHECK(nlohmann::json::parse(streamed.out)["records"] == streamed_doc["records"].size());
+  for (std::size_t k = 0; k < whole_doc["records"].size(); ++k) {
+    CHECK(streamed_doc["records"][k]["edge"] == whole_doc["records"][k]["edge"]);
+    CHECK(streamed_doc["records"][k]["weights"][0].get<double>() ==
+          Approx(whole_doc["records"][k]["weights"][0].get<double>()).margin(1e-5));
+  }
+  Run r = gat("attention " + args + " --out '" + b.string() + "' --chunk-size 5 --stats");
+  CHECK(r.code == 1);
+  CHECK(contains(r.err, "--stats"));
+  r = gat("predict " + args + " --chunk-size 0");
+  CHECK(r.code == 1);
+  CHECK(contains(r.err, "--chunk-size"));
+}

@@ -81,60 +81,74 @@ void write_record(std::ostream& out, std::size_t layer, const AttentionWeights<f
 
 }  // namespace
 
-std::int64_t write_attention_json(std::ostream& out, const std::vector<AttentionWeights<float>>& layers,
-                          const AttentionExportInfo& info, const AttentionExportOptions& o) {
-  const std::int64_t num_layers = static_cast<std::int64_t>(layers.size());
+AttentionJsonWriter::AttentionJsonWriter(std::ostream& out, std::vector<LayerShape> layers, AttentionExportInfo info,
+                                         AttentionExportOptions options)
+    : out_(out), layers_(std::move(layers)), info_(std::move(info)), options_(std::move(options)) {
+  const AttentionExportOptions& o = options_;
+  const std::int64_t num_layers = static_cast<std::int64_t>(layers_.size());
   GAT_REQUIRE(!o.layer || (*o.layer >= 0 && *o.layer < num_layers), "--layer ", o.layer.value_or(0),
               " does not exist: the model has ", num_layers, " attention layers (0-based)");
   for (std::int64_t l = 0; l < num_layers; ++l)
-    GAT_REQUIRE(!o.head || (o.layer && *o.layer != l) || (*o.head >= 0 && *o.head < layers[l].heads), "--head ",
-                o.head.value_or(0), " does not exist: layer ", l, " has ", layers[l].heads, " heads (0-based)");
-  GAT_REQUIRE(!o.node || (*o.node >= 0 && *o.node < info.num_nodes), "--node ", o.node.value_or(0),
-              " is outside [0, ", info.num_nodes, ")");
+    GAT_REQUIRE(!o.head || (o.layer && *o.layer != l) || (*o.head >= 0 && *o.head < layers_[l].heads), "--head ",
+                o.head.value_or(0), " does not exist: layer ", l, " has ", layers_[l].heads, " heads (0-based)");
+  GAT_REQUIRE(!o.node || (*o.node >= 0 && *o.node < info_.num_nodes), "--node ", o.node.value_or(0),
+              " is outside [0, ", info_.num_nodes, ")");
   GAT_REQUIRE(!o.top_k || *o.top_k > 0, "--top-k must be positive, got ", o.top_k.value_or(0));
-  GAT_REQUIRE(info.node_names.empty() || static_cast<std::int64_t>(info.node_names.size()) == info.num_nodes,
-              "attention export: ", info.node_names.size(), " node names for ", info.num_nodes, " nodes");
+  GAT_REQUIRE(info_.node_names.empty() || static_cast<std::int64_t>(info_.node_names.size()) == info_.num_nodes,
+              "attention export: ", info_.node_names.size(), " node names for ", info_.num_nodes, " nodes");
 
-  const auto reach = o.node ? reaching_edges(layers, *o.node, info.num_nodes) : std::vector<std::vector<char>>{};
-
-  out << "{\"format\":\"gat-attention\",\"version\":" << kAttentionJsonVersion << ",\"dataset\":" << quoted(info.dataset)
-      << ",\"num_nodes\":" << info.num_nodes << ",\"weights_per_record\":"
-      << quoted(o.average_heads ? "mean_over_heads" : o.head ? "one_head" : "per_head");
-  if (o.head) out << ",\"head\":" << *o.head;
-  out << ",\"layers\":[";
+  out_ << "{\"format\":\"gat-attention\",\"version\":" << kAttentionJsonVersion << ",\"dataset\":" << quoted(info_.dataset)
+       << ",\"num_nodes\":" << info_.num_nodes << ",\"weights_per_record\":"
+       << quoted(o.average_heads ? "mean_over_heads" : o.head ? "one_head" : "per_head");
+  if (o.head) out_ << ",\"head\":" << *o.head;
+  out_ << ",\"layers\":[";
   for (std::int64_t l = 0; l < num_layers; ++l) {
-    if (l) out << ',';
-    out << "{\"layer\":" << l << ",\"heads\":" << layers[l].heads << ",\"edges\":" << layers[l].num_edges() << '}';
+    if (l) out_ << ',';
+    out_ << "{\"layer\":" << l << ",\"heads\":" << layers_[l].heads << ",\"edges\":" << layers_[l].edges << '}';
   }
-  out << "],\"records\":[\n";
+  out_ << "],\"records\":[\n";
+}
 
-  std::int64_t records = 0;
-  std::vector<std::int64_t> order;
-  for (std::int64_t l = 0; l < num_layers; ++l) {
-    if (o.layer && *o.layer != l) continue;
-    const auto& w = layers[l];
-    // Edges of one target are contiguous (the layer's incoming rows): rank within each run.
-    for (std::int64_t begin = 0; begin < w.num_edges();) {
-      std::int64_t end = begin;
-      while (end < w.num_edges() && w.target[end] == w.target[begin]) ++end;
-      order.clear();
-      for (std::int64_t e = begin; e < end; ++e)
-        if (!o.node || reach[l][e]) order.push_back(e);
-      if (o.top_k) {
-        std::stable_sort(order.begin(), order.end(), [&](std::int64_t a, std::int64_t b) {
-          return edge_rank_weight(w, a, o) > edge_rank_weight(w, b, o);
-        });
-        if (static_cast<std::int64_t>(order.size()) > *o.top_k) order.resize(static_cast<std::size_t>(*o.top_k));
-      }
-      for (std::int64_t e : order) {
-        if (records++) out << ",\n";
-        write_record(out, static_cast<std::size_t>(l), w, e, info, o);
-      }
-      begin = end;
+void AttentionJsonWriter::write(std::int64_t l, const AttentionWeights<float>& w, const std::vector<char>* keep) {
+  GAT_REQUIRE(l >= 0 && l < static_cast<std::int64_t>(layers_.size()), "attention export: layer ", l,
+              " does not exist: the model has ", layers_.size(), " attention layers");
+  const AttentionExportOptions& o = options_;
+  if (o.layer && *o.layer != l) return;
+  // Edges of one target are contiguous (the layer's incoming rows): rank within each run.
+  for (std::int64_t begin = 0; begin < w.num_edges();) {
+    std::int64_t end = begin;
+    while (end < w.num_edges() && w.target[end] == w.target[begin]) ++end;
+    order_.clear();
+    for (std::int64_t e = begin; e < end; ++e)
+      if (!keep || (*keep)[e]) order_.push_back(e);
+    if (o.top_k) {
+      std::stable_sort(order_.begin(), order_.end(), [&](std::int64_t a, std::int64_t b) {
+        return edge_rank_weight(w, a, o) > edge_rank_weight(w, b, o);
+      });
+      if (static_cast<std::int64_t>(order_.size()) > *o.top_k) order_.resize(static_cast<std::size_t>(*o.top_k));
     }
+    for (std::int64_t e : order_) {
+      if (records_++) out_ << ",\n";
+      write_record(out_, static_cast<std::size_t>(l), w, e, info_, o);
+    }
+    begin = end;
   }
-  out << "\n]}\n";
-  return records;
+}
+
+std::int64_t AttentionJsonWriter::finish() {
+  out_ << "\n]}\n";
+  return records_;
+}
+
+std::int64_t write_attention_json(std::ostream& out, const std::vector<AttentionWeights<float>>& layers,
+                          const AttentionExportInfo& info, const AttentionExportOptions& o) {
+  std::vector<AttentionJsonWriter::LayerShape> shapes;
+  for (const auto& w : layers) shapes.push_back({w.heads, w.num_edges()});
+  AttentionJsonWriter writer(out, std::move(shapes), info, o);
+  const auto reach = o.node ? reaching_edges(layers, *o.node, info.num_nodes) : std::vector<std::vector<char>>{};
+  for (std::size_t l = 0; l < layers.size(); ++l)
+    writer.write(static_cast<std::int64_t>(l), layers[l], o.node ? &reach[l] : nullptr);
+  return writer.finish();
 }
 
 std::int64_t write_attention_json_file(const std::string& path, const std::vector<AttentionWeights<float>>& layers,

@@ -108,6 +108,13 @@ AttentionWeights<T> GatModel<T>::attention_weights(std::size_t layer) const {
   return dynamic_cast<const GATv2Conv<T>*>(convs_[layer])->attention_weights();
 }
 
+template <class T>
+Layer<T>& GatModel<T>::attention_layer(std::size_t layer) {
+  GAT_REQUIRE(layer < convs_.size(), "GatModel: attention layer ", layer, " does not exist; the model has ",
+              convs_.size());
+  return *convs_[layer];
+}
+
 template class GatModel<float>;
 template class GatModel<double>;
 

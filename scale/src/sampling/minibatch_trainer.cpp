@@ -76,6 +76,30 @@ SplitEvaluation evaluate_minibatch(nn::GatModel<float>& model, const MiniBatchTa
   return {loss / static_cast<double>(n), correct / static_cast<double>(n)};
 }
 
+SplitEvaluation evaluate_layerwise(nn::GatModel<float>& model, const MiniBatchTask& task, std::span<const NodeId> nodes,
+                                   const LayerwiseOptions& options) {
+  if (nodes.empty()) return {};
+  // The split's rows of the logits, picked from the chunks as they pass in node order.
+  std::vector<std::int64_t> by_node(nodes.size());
+  std::iota(by_node.begin(), by_node.end(), 0);
+  std::sort(by_node.begin(), by_node.end(), [&](std::int64_t a, std::int64_t b) { return nodes[a] < nodes[b]; });
+  Matrix logits(static_cast<std::int64_t>(nodes.size()), model.options().num_classes);
+  std::size_t next = 0;
+  layerwise_forward(model, task.graph, task.features, options, [&](NodeId first, MatrixView<const float> chunk) {
+    for (; next < by_node.size() && nodes[by_node[next]] < first + chunk.rows(); ++next) {
+      const auto row = chunk.row(nodes[by_node[next]] - first);
+      std::copy(row.begin(), row.end(), logits.row_ptr(by_node[next]));
+    }
+  });
+  std::vector<std::int32_t> labels(nodes.size());
+  std::vector<NodeId> rows(nodes.size());
+  for (std::size_t k = 0; k < nodes.size(); ++k) {
+    labels[k] = task.labels[static_cast<std::size_t>(nodes[k])];
+    rows[k] = static_cast<NodeId>(k);
+  }
+  return {train::softmax_cross_entropy<float>(logits.view(), labels, rows), train::accuracy<float>(logits.view(), labels, rows)};
+}
+
 MiniBatchResult train_minibatch(nn::GatModel<float>& model, const MiniBatchTask& task, const MiniBatchOptions& options) {
   const train::TrainOptions& o = options.train;
   const auto layers = static_cast<std::int64_t>(model.num_attention_layers());
@@ -92,6 +116,10 @@ MiniBatchResult train_minibatch(nn::GatModel<float>& model, const MiniBatchTask&
               "mini-batch training: ", options.eval_fan_outs.size(), " evaluation fan-outs for a model of ", layers,
               " attention layers");
   const std::int64_t eval_batch = options.eval_batch_size > 0 ? options.eval_batch_size : options.batch_size;
+  const auto evaluate = [&](std::span<const NodeId> nodes) {
+    return options.layerwise_evaluation ? evaluate_layerwise(model, task, nodes, *options.layerwise_evaluation)
+                                        : evaluate_minibatch(model, task, nodes, eval_batch, options.eval_fan_outs);
+  };
 
   auto optimizer = train::make_optimizer(model, o);
   NeighborSampler sampler(task.graph, {.fan_outs = options.fan_outs, .replace = options.replace, .seed = o.seed});
@@ -155,7 +183,7 @@ MiniBatchResult train_minibatch(nn::GatModel<float>& model, const MiniBatchTask&
     rec.train_loss = batches == 1 ? last_loss : loss_sum / static_cast<double>(n_train);
     rec.train_accuracy = batches == 1 ? last_accuracy : correct_sum / static_cast<double>(n_train);
     const auto t = Clock::now();
-    const SplitEvaluation val = evaluate_minibatch(model, task, task.valid, eval_batch, options.eval_fan_outs);
+    const SplitEvaluation val = evaluate(task.valid);
     times.evaluation += since(t);
     rec.val_loss = val.loss;
     rec.val_accuracy = val.accuracy;
@@ -167,7 +195,7 @@ MiniBatchResult train_minibatch(nn::GatModel<float>& model, const MiniBatchTask&
   keeper.restore();
   result.train_seconds = since(start);
   if (!task.test.empty()) {
-    const SplitEvaluation test = evaluate_minibatch(model, task, task.test, eval_batch, options.eval_fan_outs);
+    const SplitEvaluation test = evaluate(task.test);
     result.test_accuracy = test.accuracy;
     result.test_loss = test.loss;
   }

@@ -57,6 +57,33 @@ std::vector<AttentionWeights<float>> attention_weights(nn::GatModel<float>& mode
 std::int64_t write_attention_json(std::ostream& out, const std::vector<AttentionWeights<float>>& layers,
                           const AttentionExportInfo& info, const AttentionExportOptions& options);
 
+// The writer behind write_attention_json, for exports computed in pieces (layer by layer over
+// chunks of target nodes, gat::sampling::layerwise_forward): the header goes out when it is
+// constructed, then the records of each write, then the end with finish(). Pieces must come
+// layer by layer and hold whole targets (all of a target's edges in one piece), in target order.
+class AttentionJsonWriter {
+ public:
+  struct LayerShape {
+    std::int64_t heads = 0, edges = 0;  // the header's heads and edges of each layer
+  };
+  // Throws InvalidArgument for a layer, head or node out of range.
+  AttentionJsonWriter(std::ostream& out, std::vector<LayerShape> layers, AttentionExportInfo info,
+                      AttentionExportOptions options);
+  // The selected records of `edges`, a piece of layer `layer`; keep (one flag per edge), when
+  // given, drops the edges flagged 0 before top-k. The node filter is the caller's (keep).
+  void write(std::int64_t layer, const AttentionWeights<float>& edges, const std::vector<char>* keep = nullptr);
+  // Ends the document and returns how many records were written.
+  std::int64_t finish();
+
+ private:
+  std::ostream& out_;
+  std::vector<LayerShape> layers_;
+  AttentionExportInfo info_;
+  AttentionExportOptions options_;
+  std::int64_t records_ = 0;
+  std::vector<std::int64_t> order_;
+};
+
 // The same, to a file: written to a temporary name and renamed. Throws DataError naming the
 // file when it cannot be written.
 std::int64_t write_attention_json_file(const std::string& path, const std::vector<AttentionWeights<float>>& layers,

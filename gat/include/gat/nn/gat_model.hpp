@@ -56,6 +56,10 @@ class GatModel : public Layer<T> {
   void keep_attention_weights(bool on);
   // Attention weights of attention layer `layer` (0-based) from the last forward pass.
   AttentionWeights<T> attention_weights(std::size_t layer) const;
+  // Attention layer `layer` (0-based) alone, for running the model one layer at a time over
+  // chunks of nodes (gat/sampling/layerwise_inference.hpp). Between two of them the model applies
+  // Activation<T>({.kind = options().activation}).
+  Layer<T>& attention_layer(std::size_t layer);
 
  private:
   GatModelOptions options_;

@@ -16,8 +16,11 @@
 #include <span>
 #include <vector>
 
+#include <optional>
+
 #include "gat/nn/gat_model.hpp"
 #include "gat/sampling/feature_source.hpp"
+#include "gat/sampling/layerwise_inference.hpp"
 #include "gat/sampling/neighbor_sampler.hpp"
 #include "gat/train/trainer.hpp"
 
@@ -39,6 +42,10 @@ struct MiniBatchOptions {
   // Fan-outs of validation and test batches; empty: every neighbour (exact).
   std::vector<std::int64_t> eval_fan_outs;
   std::int64_t eval_batch_size = 0;  // 0: batch_size
+  // Set: validation and test exact by layer-wise inference over every node (one pass scores the
+  // whole split; cheaper than receptive fields when the split holds a good part of the graph).
+  // Takes precedence over eval_fan_outs.
+  std::optional<LayerwiseOptions> layerwise_evaluation;
   // After each training batch: (epoch, batch, batches in the epoch), for progress lines.
   std::function<void(std::int64_t, std::int64_t, std::int64_t)> on_batch;
 };
@@ -64,5 +71,8 @@ struct SplitEvaluation {
 // with `fan_outs` (empty: every neighbour, exact).
 SplitEvaluation evaluate_minibatch(nn::GatModel<float>& model, const MiniBatchTask& task, std::span<const NodeId> nodes,
                                    std::int64_t batch_size, const std::vector<std::int64_t>& fan_outs = {});
+// Evaluation-mode loss and accuracy over `nodes` from one layer-wise pass over the whole graph.
+SplitEvaluation evaluate_layerwise(nn::GatModel<float>& model, const MiniBatchTask& task, std::span<const NodeId> nodes,
+                                   const LayerwiseOptions& options);
 
 }  // namespace gat::sampling
