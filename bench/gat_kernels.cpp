@@ -2,7 +2,7 @@
 // synthetic citation graph (2708 nodes, ~13k edges with self-loops) and, for the edge kernels, a
 // large one (default 100k nodes with the generator's Cora-like degree): fused forward and backward
 // attention (8 heads x 8 features, dropout 0.6; second argument 1: the source scores taken from the
-// gathered value rows, ConcatScore::source_attention) and the single-head output layer (1 x 7, forward and
+// gathered value rows, attention/source_attention.hpp) and the single-head output layer (1 x 7, forward and
 // backward), the unfused reference forward (scores, edge softmax,
 // dropout, aggregate), the projection with sparse (bag-of-words) and dense input, a whole GATConv
 // layer forward + backward, and the Adam step.
@@ -34,6 +34,8 @@
 #include <vector>
 
 #include <gat/gat.hpp>
+
+#include "attention/source_attention.hpp"
 
 namespace {
 
@@ -151,14 +153,14 @@ double fused_bytes(const GraphCase& c, bool source_from_values = false) {
 }
 
 // The 8-head benchmarks' second argument: 0, source scores read from their rows; 1, taken from the
-// value rows the kernels gather (ConcatScore::source_attention, as GATConv without value dropout).
+// value rows the kernels gather (attention/source_attention.hpp, as GATConv without value dropout).
 struct SourceScores {
   gat::MatrixView<const float> src;
-  gat::attention::ConcatScore score;
+  gat::MatrixView<const float> source_attention;  // empty: read the scores
 };
 SourceScores source_scores(const GraphCase& c, std::int64_t from_values) {
-  if (from_values) return {c.src_of_h.view(), gat::attention::ConcatScore{0.2, c.att.view()}};
-  return {c.src.view(), gat::attention::ConcatScore{}};
+  if (from_values) return {c.src_of_h.view(), c.att.view()};
+  return {c.src.view(), {}};
 }
 
 using Clock = std::chrono::steady_clock;
@@ -183,11 +185,11 @@ void BM_FusedForward(benchmark::State& state) {
   gat::Matrix out(c.graph.num_nodes(), kHeads * kF);
   gat::attention::GraphAttentionState<float> st;
   // one untimed call first (page faults of fresh outputs and scratch)
-  gat::attention::gat_attention_forward<float>(c.graph, s.src, c.dst.view(), c.h.view(), kHeads, s.score, drop,
+  gat::attention::detail::gat_attention_forward_from_values<float>(c.graph, s.src, c.dst.view(), c.h.view(), kHeads, {}, s.source_attention, drop,
                                                out.view(), st, false);
   const auto t0 = Clock::now();
   for (auto _ : state) {
-    gat::attention::gat_attention_forward<float>(c.graph, s.src, c.dst.view(), c.h.view(), kHeads, s.score, drop,
+    gat::attention::detail::gat_attention_forward_from_values<float>(c.graph, s.src, c.dst.view(), c.h.view(), kHeads, {}, s.source_attention, drop,
                                                  out.view(), st, false);
     benchmark::DoNotOptimize(out.data());
   }
@@ -201,13 +203,13 @@ void BM_FusedBackward(benchmark::State& state) {
   const std::int64_t n = c.graph.num_nodes();
   gat::Matrix out(n, kHeads * kF), d_src(n, kHeads), d_dst(n, kHeads), d_h(n, kHeads * kF);
   gat::attention::GraphAttentionState<float> st;
-  gat::attention::gat_attention_forward<float>(c.graph, s.src, c.dst.view(), c.h.view(), kHeads, s.score, drop,
+  gat::attention::detail::gat_attention_forward_from_values<float>(c.graph, s.src, c.dst.view(), c.h.view(), kHeads, {}, s.source_attention, drop,
                                                out.view(), st, false);
-  gat::attention::gat_attention_backward<float>(c.graph, s.src, c.dst.view(), c.h.view(), kHeads, s.score, drop, st,
+  gat::attention::detail::gat_attention_backward_from_values<float>(c.graph, s.src, c.dst.view(), c.h.view(), kHeads, {}, s.source_attention, drop, st,
                                                 c.d_out.view(), d_src.view(), d_dst.view(), d_h.view());  // untimed
   const auto t0 = Clock::now();
   for (auto _ : state) {
-    gat::attention::gat_attention_backward<float>(c.graph, s.src, c.dst.view(), c.h.view(), kHeads, s.score, drop,
+    gat::attention::detail::gat_attention_backward_from_values<float>(c.graph, s.src, c.dst.view(), c.h.view(), kHeads, {}, s.source_attention, drop,
                                                   st, c.d_out.view(), d_src.view(), d_dst.view(), d_h.view());
     benchmark::DoNotOptimize(d_h.data());
   }

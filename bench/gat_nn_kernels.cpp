@@ -19,7 +19,8 @@
 #include <string>
 
 #include <gat/gat.hpp>
-#include <gat/nn/detail/conv_support.hpp>
+#include "nn/input_dropout.hpp"
+#include "nn/merge_heads.hpp"
 
 namespace {
 

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "attention/source_attention.hpp"
 #include "attention_test_util.hpp"
 #include "gat/attention/edge_ops.hpp"
 #include "gat/attention/graph_attention.hpp"
@@ -71,7 +72,8 @@ struct FusedRun {
 };
 template <class T>
 FusedRun<T> fused_gat(const Graph& g, const BasicMatrix<T>& src, const BasicMatrix<T>& dst, const BasicMatrix<T>& values,
-                      const BasicMatrix<T>& d_out, std::int64_t heads, const ConcatScore& cs, const AttentionDropout& drop) {
+                      const BasicMatrix<T>& d_out, std::int64_t heads, const ConcatScore& cs, const AttentionDropout& drop,
+                      MatrixView<const T> source_attention = {}) {
   const std::int64_t n = g.num_nodes(), hf = values.cols();
   FusedRun<T> r;
   r.out.resize(n, hf);
@@ -79,10 +81,12 @@ FusedRun<T> fused_gat(const Graph& g, const BasicMatrix<T>& src, const BasicMatr
   r.d_dst.resize(n, heads);
   r.d_values.resize(n, hf);
   GraphAttentionState<T> st;
-  gat_attention_forward<T>(g, src.view(), dst.view(), values.view(), heads, cs, drop, r.out.view(), st, true);
+  attention::detail::gat_attention_forward_from_values<T>(g, src.view(), dst.view(), values.view(), heads, cs,
+                                                          source_attention, drop, r.out.view(), st, true);
   r.weights = st.weights;
-  gat_attention_backward<T>(g, src.view(), dst.view(), values.view(), heads, cs, drop, st, d_out.view(), r.d_src.view(),
-                            r.d_dst.view(), r.d_values.view());
+  attention::detail::gat_attention_backward_from_values<T>(g, src.view(), dst.view(), values.view(), heads, cs,
+                                                           source_attention, drop, st, d_out.view(), r.d_src.view(),
+                                                           r.d_dst.view(), r.d_values.view());
   return r;
 }
 
@@ -766,7 +770,7 @@ TEST_CASE("the float 8 x 8 backward without per-edge records (past 2^20 edges) a
 namespace {
 
 // The 8 x 8 kernels once with src = head_dot(values, a) given as scores and once told to take
-// them from the value rows (ConcatScore::source_attention): every result must be the same bits.
+// them from the value rows (source_attention.hpp): every result must be the same bits.
 void check_sources_from_values(std::int64_t n, std::int64_t edges, std::uint64_t seed) {
   const std::int64_t heads = 8, F = 8;
   const Graph g = attn_test::random_graph(n, edges, seed, /*isolated=*/5);
@@ -781,7 +785,7 @@ void check_sources_from_values(std::int64_t n, std::int64_t edges, std::uint64_t
   const FusedRun<float> given = fused_gat(g, src, dst, values, d_out, heads, ConcatScore{0.2}, drop);
   for (const int threads : {1, 2}) {
     set_num_threads(threads);
-    const FusedRun<float> from_rows = fused_gat(g, src, dst, values, d_out, heads, ConcatScore{0.2, att.view()}, drop);
+    const FusedRun<float> from_rows = fused_gat(g, src, dst, values, d_out, heads, ConcatScore{0.2}, drop, att.view());
     CHECK(attn_test::bitwise_equal(given.out, from_rows.out));
     CHECK(attn_test::bitwise_equal(given.weights, from_rows.weights));
     CHECK(attn_test::bitwise_equal(given.d_values, from_rows.d_values));
@@ -813,14 +817,14 @@ TEST_CASE("an attention vector that does not give the source scores is refused",
   head_dot<float>(values.view(), att.view(), heads, src.view());
   GraphAttentionState<float> st;
   const Matrix other = random_matrix<float>(1, heads * F, 195);
-  CHECK_THROWS_WITH(gat_attention_forward<float>(g, src.view(), dst.view(), values.view(), heads,
-                                                 ConcatScore{0.2, other.view()}, {}, out.view(), st),
+  CHECK_THROWS_WITH(attention::detail::gat_attention_forward_from_values<float>(
+                        g, src.view(), dst.view(), values.view(), heads, ConcatScore{0.2}, other.view(), {}, out.view(), st),
                     Catch::Contains("source_attention does not give src_score at row 0"));
   const Matrix short_att = random_matrix<float>(1, heads * F - 1, 196);
-  CHECK_THROWS_WITH(gat_attention_forward<float>(g, src.view(), dst.view(), values.view(), heads,
-                                                 ConcatScore{0.2, short_att.view()}, {}, out.view(), st),
-                    Catch::Contains("score.source_attention"));
+  CHECK_THROWS_WITH(attention::detail::gat_attention_forward_from_values<float>(
+                        g, src.view(), dst.view(), values.view(), heads, ConcatScore{0.2}, short_att.view(), {}, out.view(), st),
+                    Catch::Contains("source_attention is 1x63"));
   // the right vector is accepted
-  CHECK_NOTHROW(gat_attention_forward<float>(g, src.view(), dst.view(), values.view(), heads,
-                                             ConcatScore{0.2, att.view()}, {}, out.view(), st));
+  CHECK_NOTHROW(attention::detail::gat_attention_forward_from_values<float>(
+      g, src.view(), dst.view(), values.view(), heads, ConcatScore{0.2}, att.view(), {}, out.view(), st));
 }

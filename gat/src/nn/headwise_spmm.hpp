@@ -15,14 +15,15 @@
 #include <cstdint>
 #include <span>
 
+#include "core/simd8.hpp"
 #include "gat/core/parallel.hpp"
 #include "gat/core/random.hpp"
 #include "gat/tensor/csr_matrix.hpp"
 
 namespace gat::nn::detail {
 
-typedef float v8f __attribute__((vector_size(32)));
-typedef std::uint32_t v8u __attribute__((vector_size(32)));
+using gat::detail::v8f;
+using gat::detail::v8u;
 
 // Eight BernoulliSamplers (one per head) evaluated at one index: lane k is all ones when head k
 // keeps the value (bits24 >= threshold), zero when it drops it.
