@@ -90,7 +90,7 @@ FusedRun<T> fused_gat(const Graph& g, const BasicMatrix<T>& src, const BasicMatr
   return r;
 }
 
-constexpr double kFusedTol = 1e-10;  // double; the brief asks < 1e-6
+constexpr double kFusedTol = 1e-10;  // double; the documented bound is 1e-6
 constexpr double kGradTol = 1e-6;
 
 }  // namespace
