@@ -7,6 +7,7 @@
 
 #include "attention/source_attention.hpp"
 #include "attention_test_util.hpp"
+#include "gat_reference/attention.hpp"
 #include "gat/attention/edge_ops.hpp"
 #include "gat/attention/graph_attention.hpp"
 #include "gat/core/error.hpp"
@@ -21,48 +22,13 @@ using gat_test::random_matrix;
 
 namespace {
 
-// The unfused composition: scores -> edge_softmax -> edge_dropout -> aggregate, and its backward.
-struct Reference {
-  MatrixD weights, dropped, out;
-
-  void forward(const Graph& g, const MatrixD& scores, const MatrixD& values, const AttentionDropout& drop) {
-    weights.resize(g.num_edges(), scores.cols());
-    edge_softmax<double>(g, scores.view(), weights.view());
-    dropped = weights;
-    edge_dropout<double>(drop, dropped.view());
-    out.resize(g.num_nodes(), values.cols());
-    aggregate<double>(g, dropped.view(), values.view(), out.view());
-  }
-  // Returns d_scores; fills d_values.
-  MatrixD backward(const Graph& g, const MatrixD& values, const AttentionDropout& drop, const MatrixD& d_out,
-                   MatrixD& d_values) {
-    MatrixD d_dropped(g.num_edges(), weights.cols()), d_scores(g.num_edges(), weights.cols());
-    d_values.resize(values.rows(), values.cols());
-    aggregate_backward<double>(g, dropped.view(), values.view(), d_out.view(), d_dropped.view(), d_values.view());
-    edge_dropout<double>(drop, d_dropped.view());
-    edge_softmax_backward<double>(g, weights.view(), d_dropped.view(), d_scores.view());
-    return d_scores;
-  }
-};
-
-// The unfused composition for concat (GAT) scores: the forward pass and every gradient.
-struct ConcatReference {
-  Reference ref;  // ref.out, ref.weights
-  MatrixD d_values, d_src, d_dst;
-};
+// The unfused composition (the reference module, reference/gat_reference/attention.hpp).
+using Reference = gat::reference::EdgeAttention<double>;
+using ConcatReference = gat::reference::ConcatAttention<double>;
 ConcatReference concat_reference(const Graph& g, const MatrixD& src, const MatrixD& dst, const MatrixD& values,
                                  const MatrixD& d_out, std::int64_t heads, const ConcatScore& cs,
                                  const AttentionDropout& drop) {
-  ConcatReference r;
-  MatrixD scores(g.num_edges(), heads);
-  edge_scores_concat<double>(g, src.view(), dst.view(), heads, cs, scores.view());
-  r.ref.forward(g, scores, values, drop);
-  r.d_src.resize(g.num_nodes(), heads);
-  r.d_dst.resize(g.num_nodes(), heads);
-  const MatrixD d_scores = r.ref.backward(g, values, drop, d_out, r.d_values);
-  edge_scores_concat_backward<double>(g, src.view(), dst.view(), heads, cs, d_scores.view(), r.d_src.view(),
-                                      r.d_dst.view());
-  return r;
+  return gat::reference::concat_attention<double>(g, src, dst, values, d_out, heads, cs, drop);
 }
 
 // The fused GAT kernels in T: the forward pass (keeping the weights) and the backward pass.

@@ -20,11 +20,24 @@ const Graph& attention_graph(const Graph& g, bool add_self_loops, bool allow_zer
   return *keep_alive;
 }
 
-void fill_edges(const Graph& g, std::vector<NodeId>& source, std::vector<NodeId>& target,
-                std::vector<std::int64_t>& input_edge_id) {
-  source.assign(g.in_sources().begin(), g.in_sources().end());
-  target.assign(g.in_targets().begin(), g.in_targets().end());
-  input_edge_id.assign(g.input_edge_ids().begin(), g.input_edge_ids().end());
+template <class T>
+AttentionWeights<T> kept_attention_weights(const char* layer, const Graph* g, bool kept, const BasicMatrix<T>& weights,
+                                           std::int64_t heads) {
+  GAT_REQUIRE(g != nullptr, layer, ": no attention weights before the first forward pass");
+  GAT_REQUIRE(kept && weights.rows() == g->num_edges(), layer,
+              ": attention weights were not kept; call keep_attention_weights(true) before forward");
+  AttentionWeights<T> w;
+  w.heads = heads;
+  w.source.assign(g->in_sources().begin(), g->in_sources().end());
+  w.target.assign(g->in_targets().begin(), g->in_targets().end());
+  w.input_edge_id.assign(g->input_edge_ids().begin(), g->input_edge_ids().end());
+  w.weights = weights;
+  return w;
 }
+
+template AttentionWeights<float> kept_attention_weights<float>(const char*, const Graph*, bool,
+                                                               const BasicMatrix<float>&, std::int64_t);
+template AttentionWeights<double> kept_attention_weights<double>(const char*, const Graph*, bool,
+                                                                 const BasicMatrix<double>&, std::int64_t);
 
 }  // namespace gat::nn::detail

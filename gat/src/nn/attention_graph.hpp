@@ -5,7 +5,9 @@
 #include <memory>
 #include <vector>
 
+#include "gat/attention/attention_weights.hpp"
 #include "gat/graph/graph.hpp"
+#include "gat/tensor/matrix.hpp"
 
 namespace gat::nn::detail {
 
@@ -17,8 +19,11 @@ namespace gat::nn::detail {
 const Graph& attention_graph(const Graph& g, bool add_self_loops, bool allow_zero_in_degree, const char* layer,
                              std::shared_ptr<const Graph>& keep_alive);
 
-// The edges a layer attended over, as an attention export lists them.
-void fill_edges(const Graph& g, std::vector<NodeId>& source, std::vector<NodeId>& target,
-                std::vector<std::int64_t>& input_edge_id);
+// The attention weights (E x heads) a layer kept in its last forward pass over g, with the edges
+// they belong to, as an attention export lists them. Throws InvalidArgument naming the layer when
+// there was no forward pass (g null) or the weights were not kept.
+template <class T>
+AttentionWeights<T> kept_attention_weights(const char* layer, const Graph* g, bool kept, const BasicMatrix<T>& weights,
+                                           std::int64_t heads);
 
 }  // namespace gat::nn::detail

@@ -121,14 +121,7 @@ MatrixView<const T> GATv2Conv<T>::backward(const ForwardContext&, MatrixView<con
 template <class T>
 AttentionWeights<T> GATv2Conv<T>::attention_weights() const {
   const Scratch& s = *scratch_;
-  GAT_REQUIRE(s.graph_ != nullptr, "GATv2Conv: no attention weights before the first forward pass");
-  GAT_REQUIRE(keep_weights_ && s.state_.weights.rows() == s.graph_->num_edges(),
-              "GATv2Conv: attention weights were not kept; call keep_attention_weights(true) before forward");
-  AttentionWeights<T> w;
-  w.heads = options_.heads;
-  detail::fill_edges(*s.graph_, w.source, w.target, w.input_edge_id);
-  w.weights = s.state_.weights;
-  return w;
+  return detail::kept_attention_weights<T>("GATv2Conv", s.graph_, keep_weights_, s.state_.weights, options_.heads);
 }
 
 template class GATv2Conv<float>;
