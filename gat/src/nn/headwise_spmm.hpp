@@ -3,7 +3,7 @@
 // paper's 8 heads x 8 features in float: per stored input value, the eight heads' mask bits come
 // from one vector evaluation of the sampler's hash (lane k: head k's key), so a value costs one
 // hash and eight 8-lane multiply-adds instead of eight scalar hashes and branches. Every head's
-// mask and every sum are those of the generic loops in conv_support.cpp (same operations in the
+// mask and every sum are those of the generic loops in input_dropout.cpp (same operations in the
 // same order), so the results are identical.
 //
 // The forward pass keeps the eight mask bits of every stored value (one byte, bit k: head k
