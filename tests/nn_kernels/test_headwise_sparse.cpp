@@ -32,7 +32,7 @@ CsrMatrix bag_of_words(std::int64_t rows, std::int64_t cols, std::uint64_t seed,
 }
 
 // y and grad_t^T by the definition (the reference module, reference/gat_reference).
-void reference(const CsrMatrix& x, const Matrix& w, float p, RandomKey key, const Matrix& dy, Matrix& y,
+void by_definition(const CsrMatrix& x, const Matrix& w, float p, RandomKey key, const Matrix& dy, Matrix& y,
                Matrix& grad) {
   gat::reference::headwise_sparse_projection(x, w, kHeads, p, key, dy, y, grad);
 }
@@ -66,7 +66,7 @@ TEST_CASE("headwise sparse 8 x 8: forward and backward are exactly the per-head 
   for (const float p : {0.6f, 0.1f}) {
     const RandomKey key{4, static_cast<std::uint64_t>(p * 10)};
     Matrix y_ref, g_ref;
-    reference(x, w, p, key, dy, y_ref, g_ref);
+    by_definition(x, w, p, key, dy, y_ref, g_ref);
     const Run got = run(layer, x, w, p, key, dy);
     CHECK(same_bits(got.y, y_ref));
     CHECK(same_bits(got.grad, g_ref));
@@ -97,7 +97,7 @@ TEST_CASE("headwise sparse 8 x 8: a changed input is not read through the cached
   }
   x.validate();
   Matrix y_ref, g_ref;
-  reference(x, w, 0.5f, key, dy, y_ref, g_ref);
+  by_definition(x, w, 0.5f, key, dy, y_ref, g_ref);
   const Run got = run(layer, x, w, 0.5f, key, dy);
   CHECK(same_bits(got.y, y_ref));
   CHECK(same_bits(got.grad, g_ref));
@@ -116,7 +116,7 @@ TEST_CASE("headwise sparse 8 x 8: backward of another input than forward's draws
   Matrix grad(w.rows(), w.cols());
   layer.backward({{}, &b}, w, dy.view(), grad, nullptr);
   Matrix y_ref, g_ref;
-  reference(b, w, 0.4f, key, dy, y_ref, g_ref);
+  by_definition(b, w, 0.4f, key, dy, y_ref, g_ref);
   CHECK(same_bits(grad, g_ref));
 }
 
