@@ -2,7 +2,7 @@
 // synthetic citation graph (2708 nodes, ~13k edges with self-loops) and, for the edge kernels, a
 // large one (default 100k nodes with the generator's Cora-like degree): fused forward and backward
 // attention (8 heads x 8 features, dropout 0.6; second argument 1: the source scores taken from the
-// gathered value rows, ConcatScore::source_attention) and the single-head output layer (1 x 7, forward and
+// gathered value rows, attention/source_attention.hpp) and the single-head output layer (1 x 7, forward and
 // backward), the unfused reference forward (scores, edge softmax,
 // dropout, aggregate), the projection with sparse (bag-of-words) and dense input, a whole GATConv
 // layer forward + backward, and the Adam step.
@@ -16,6 +16,10 @@
 //                          generator's Cora-like 3.9 before merging duplicates); calibrated as in gat_e2e
 //   --large-reorder R      none (default), degree or rcm: the large graph in that locality order
 //                          (gat::degree_order, gat::reverse_cuthill_mckee_order)
+//   --verify               before timing, check every timed attention case (Cora and the large
+//                          graph: 8 x 8 with scores read and taken from the values, the 1 x 7
+//                          output layer, 8 x 3 padded) against reference/gat_reference; without
+//                          it only Cora's 8 x 8 case is checked. Exit status 2 on a wrong result.
 //   --triad-gbs X          the triad bandwidth to divide by, in GB/s (10^9 B/s); default: measured here
 //                          before the benchmarks, 256 MB arrays, GAT_THREADS threads, best of 10
 //   e.g. GAT_THREADS=1 gat_bench_kernels --large-nodes 1000000 --large-in-degree 16 --benchmark_filter=Fused
@@ -34,6 +38,9 @@
 #include <vector>
 
 #include <gat/gat.hpp>
+
+#include "attention/source_attention.hpp"
+#include "gat_reference/attention.hpp"
 
 namespace {
 
@@ -151,14 +158,14 @@ double fused_bytes(const GraphCase& c, bool source_from_values = false) {
 }
 
 // The 8-head benchmarks' second argument: 0, source scores read from their rows; 1, taken from the
-// value rows the kernels gather (ConcatScore::source_attention, as GATConv without value dropout).
+// value rows the kernels gather (attention/source_attention.hpp, as GATConv without value dropout).
 struct SourceScores {
   gat::MatrixView<const float> src;
-  gat::attention::ConcatScore score;
+  gat::MatrixView<const float> source_attention;  // empty: read the scores
 };
 SourceScores source_scores(const GraphCase& c, std::int64_t from_values) {
-  if (from_values) return {c.src_of_h.view(), gat::attention::ConcatScore{0.2, c.att.view()}};
-  return {c.src.view(), gat::attention::ConcatScore{}};
+  if (from_values) return {c.src_of_h.view(), c.att.view()};
+  return {c.src.view(), {}};
 }
 
 using Clock = std::chrono::steady_clock;
@@ -183,11 +190,11 @@ void BM_FusedForward(benchmark::State& state) {
   gat::Matrix out(c.graph.num_nodes(), kHeads * kF);
   gat::attention::GraphAttentionState<float> st;
   // one untimed call first (page faults of fresh outputs and scratch)
-  gat::attention::gat_attention_forward<float>(c.graph, s.src, c.dst.view(), c.h.view(), kHeads, s.score, drop,
+  gat::attention::detail::gat_attention_forward_from_values<float>(c.graph, s.src, c.dst.view(), c.h.view(), kHeads, {}, s.source_attention, drop,
                                                out.view(), st, false);
   const auto t0 = Clock::now();
   for (auto _ : state) {
-    gat::attention::gat_attention_forward<float>(c.graph, s.src, c.dst.view(), c.h.view(), kHeads, s.score, drop,
+    gat::attention::detail::gat_attention_forward_from_values<float>(c.graph, s.src, c.dst.view(), c.h.view(), kHeads, {}, s.source_attention, drop,
                                                  out.view(), st, false);
     benchmark::DoNotOptimize(out.data());
   }
@@ -201,13 +208,13 @@ void BM_FusedBackward(benchmark::State& state) {
   const std::int64_t n = c.graph.num_nodes();
   gat::Matrix out(n, kHeads * kF), d_src(n, kHeads), d_dst(n, kHeads), d_h(n, kHeads * kF);
   gat::attention::GraphAttentionState<float> st;
-  gat::attention::gat_attention_forward<float>(c.graph, s.src, c.dst.view(), c.h.view(), kHeads, s.score, drop,
+  gat::attention::detail::gat_attention_forward_from_values<float>(c.graph, s.src, c.dst.view(), c.h.view(), kHeads, {}, s.source_attention, drop,
                                                out.view(), st, false);
-  gat::attention::gat_attention_backward<float>(c.graph, s.src, c.dst.view(), c.h.view(), kHeads, s.score, drop, st,
+  gat::attention::detail::gat_attention_backward_from_values<float>(c.graph, s.src, c.dst.view(), c.h.view(), kHeads, {}, s.source_attention, drop, st,
                                                 c.d_out.view(), d_src.view(), d_dst.view(), d_h.view());  // untimed
   const auto t0 = Clock::now();
   for (auto _ : state) {
-    gat::attention::gat_attention_backward<float>(c.graph, s.src, c.dst.view(), c.h.view(), kHeads, s.score, drop,
+    gat::attention::detail::gat_attention_backward_from_values<float>(c.graph, s.src, c.dst.view(), c.h.view(), kHeads, {}, s.source_attention, drop,
                                                   st, c.d_out.view(), d_src.view(), d_dst.view(), d_h.view());
     benchmark::DoNotOptimize(d_h.data());
   }
@@ -312,45 +319,69 @@ void BM_AdamStep(benchmark::State& state) {
   for (auto _ : state) adam.step();
 }
 
-// Verifier (as in gapbs): the fused kernels against the unfused reference ops on the benchmark's
-// own 8 x 8 input, by normalised error; the benchmark refuses to time a wrong kernel.
-double rel_err(const gat::Matrix& a, const gat::Matrix& b) {
-  double num = 0, den = 0;
-  for (std::int64_t i = 0; i < a.size(); ++i) {
-    const double d = static_cast<double>(a.data()[i]) - b.data()[i];
-    num += d * d;
-    den += static_cast<double>(b.data()[i]) * b.data()[i];
-  }
-  return std::sqrt(num / (den > 0 ? den : 1));
+// Verifiers (as in gapbs): every timed attention case against the unfused reference
+// (reference/gat_reference/attention.hpp) in double, by normalised error; the benchmark refuses to
+// time a wrong kernel. Without --verify only the Cora 8 x 8 case is checked.
+gat::MatrixD to_double(gat::MatrixView<const float> m) {
+  gat::MatrixD d(m.rows(), m.cols());
+  for (std::int64_t r = 0; r < m.rows(); ++r)
+    for (std::int64_t k = 0; k < m.cols(); ++k) d(r, k) = m(r, k);
+  return d;
 }
 
-bool verify() {
+// The fused float kernels (the path the shapes and source_attention select) on these inputs,
+// forward and backward, against the reference.
+bool verify_case(const char* what, const gat::Graph& g, gat::MatrixView<const float> src,
+                 gat::MatrixView<const float> dst, gat::MatrixView<const float> h, gat::MatrixView<const float> d_out,
+                 std::int64_t heads, gat::MatrixView<const float> source_attention) {
   namespace ga = gat::attention;
-  const GraphCase& c = graph_case(2708);
-  const gat::Graph& g = c.graph;
-  const std::int64_t n = g.num_nodes(), e = g.num_edges();
+  const std::int64_t n = g.num_nodes();
   const ga::AttentionDropout drop{0.6f, {1, 2}};
-  gat::Matrix out(n, kHeads * kF), d_src(n, kHeads), d_dst(n, kHeads), d_h(n, kHeads * kF);
+  gat::Matrix out(n, h.cols()), d_src(n, heads), d_dst(n, heads), d_h(n, h.cols());
   ga::GraphAttentionState<float> st;
-  ga::gat_attention_forward<float>(g, c.src.view(), c.dst.view(), c.h.view(), kHeads, {}, drop, out.view(), st, false);
-  ga::gat_attention_backward<float>(g, c.src.view(), c.dst.view(), c.h.view(), kHeads, {}, drop, st, c.d_out.view(),
-                                    d_src.view(), d_dst.view(), d_h.view());
-  gat::Matrix scores(e, kHeads), w(e, kHeads), wd(e, kHeads), ref(n, kHeads * kF);
-  ga::edge_scores_concat<float>(g, c.src.view(), c.dst.view(), kHeads, {}, scores.view());
-  ga::edge_softmax<float>(g, scores.view(), w.view());
-  wd.assign(w.view());
-  ga::edge_dropout<float>(drop, wd.view());
-  ga::aggregate<float>(g, wd.view(), c.h.view(), ref.view());
-  gat::Matrix d_wd(e, kHeads), r_dh(n, kHeads * kF), d_s(e, kHeads), r_src(n, kHeads), r_dst(n, kHeads);
-  ga::aggregate_backward<float>(g, wd.view(), c.h.view(), c.d_out.view(), d_wd.view(), r_dh.view());
-  ga::edge_dropout<float>(drop, d_wd.view());
-  ga::edge_softmax_backward<float>(g, w.view(), d_wd.view(), d_s.view());
-  ga::edge_scores_concat_backward<float>(g, c.src.view(), c.dst.view(), kHeads, {}, d_s.view(), r_src.view(),
-                                         r_dst.view());
-  const double errs[4] = {rel_err(out, ref), rel_err(d_h, r_dh), rel_err(d_src, r_src), rel_err(d_dst, r_dst)};
+  ga::detail::gat_attention_forward_from_values<float>(g, src, dst, h, heads, {}, source_attention, drop, out.view(),
+                                                       st, false);
+  ga::detail::gat_attention_backward_from_values<float>(g, src, dst, h, heads, {}, source_attention, drop, st, d_out,
+                                                        d_src.view(), d_dst.view(), d_h.view());
+  const auto ref = gat::reference::concat_attention<double>(g, to_double(src), to_double(dst), to_double(h),
+                                                            to_double(d_out), heads, {}, drop);
+  using gat::reference::normalized_error;
+  const double errs[4] = {normalized_error<float, double>(out.view(), ref.ref.out.view()),
+                          normalized_error<float, double>(d_h.view(), ref.d_values.view()),
+                          normalized_error<float, double>(d_src.view(), ref.d_src.view()),
+                          normalized_error<float, double>(d_dst.view(), ref.d_dst.view())};
   const bool ok = errs[0] < 1e-5 && errs[1] < 1e-5 && errs[2] < 1e-4 && errs[3] < 1e-4;
-  std::printf("verify fused vs reference (8x8, dropout 0.6): out %.2e  d_values %.2e  d_src %.2e  d_dst %.2e  %s\n",
-              errs[0], errs[1], errs[2], errs[3], ok ? "ok" : "FAILED");
+  std::printf("verify %-44s out %.2e  d_values %.2e  d_src %.2e  d_dst %.2e  %s\n", what, errs[0], errs[1], errs[2],
+              errs[3], ok ? "ok" : "FAILED");
+  return ok;
+}
+
+// Every attention case the benchmarks time on this graph, and the 8 heads x 3 features shape
+// (Pubmed's output layer) that runs the 8 x 8 kernels on padded rows.
+bool verify_graph(std::int64_t nodes) {
+  const GraphCase& c = graph_case(nodes);
+  const std::string at = " (" + std::to_string(c.graph.num_nodes()) + " nodes)";
+  bool ok = verify_case(("8x8, scores read" + at).c_str(), c.graph, c.src.view(), c.dst.view(), c.h.view(),
+                        c.d_out.view(), kHeads, {});
+  ok &= verify_case(("8x8, scores from values" + at).c_str(), c.graph, c.src_of_h.view(), c.dst.view(), c.h.view(),
+                    c.d_out.view(), kHeads, c.att.view());
+  ok &= verify_case(("1x7 output layer" + at).c_str(), c.graph, c.src1.view(), c.dst1.view(), c.h1.view(),
+                    c.d_out1.view(), 1, {});
+  const gat::Matrix h3 = gat::Matrix::from_view(c.h.view().block_cols(0, kHeads * 3));
+  const gat::Matrix d3 = gat::Matrix::from_view(c.d_out.view().block_cols(0, kHeads * 3));
+  ok &= verify_case(("8x3 padded to 8x8" + at).c_str(), c.graph, c.src.view(), c.dst.view(), h3.view(), d3.view(),
+                    kHeads, {});
+  return ok;
+}
+
+bool verify(bool every_case) {
+  if (!every_case) {
+    const GraphCase& c = graph_case(2708);
+    return verify_case("8x8, scores read (2708 nodes)", c.graph, c.src.view(), c.dst.view(), c.h.view(),
+                       c.d_out.view(), kHeads, {});
+  }
+  bool ok = verify_graph(2708);
+  if (g_large_nodes != 2708) ok &= verify_graph(g_large_nodes);
   return ok;
 }
 
@@ -360,9 +391,11 @@ int main(int argc, char** argv) {
   // Own options first; the rest goes to Google Benchmark.
   std::vector<char*> rest{argv[0]};
   double triad_gbs = 0;
+  bool verify_all = false;
   for (int a = 1; a < argc; ++a) {
     const bool has_value = a + 1 < argc;
-    if (!std::strcmp(argv[a], "--large-nodes") && has_value) g_large_nodes = std::atoll(argv[++a]);
+    if (!std::strcmp(argv[a], "--verify")) verify_all = true;
+    else if (!std::strcmp(argv[a], "--large-nodes") && has_value) g_large_nodes = std::atoll(argv[++a]);
     else if (!std::strcmp(argv[a], "--large-in-degree") && has_value) g_large_in_degree = std::atof(argv[++a]);
     else if (!std::strcmp(argv[a], "--large-reorder") && has_value) g_large_reorder = argv[++a];
     else if (!std::strcmp(argv[a], "--triad-gbs") && has_value) triad_gbs = std::atof(argv[++a]);
@@ -380,7 +413,7 @@ int main(int argc, char** argv) {
   rest.push_back(nullptr);
   benchmark::Initialize(&bargc, rest.data());
   if (benchmark::ReportUnrecognizedArguments(bargc, rest.data())) return 1;
-  if (!verify()) return 2;
+  if (!verify(verify_all)) return 2;
   const int threads = bench_threads();
   g_triad_bytes_per_s = triad_gbs > 0 ? triad_gbs * 1e9 : measure_triad(threads);
   std::printf("STREAM triad %s: %.2f GB/s (%d thread(s)); \"of_triad\" = bytes/s / this\n",

@@ -8,6 +8,8 @@
 //
 // Before the benchmarks it prints a checksum (FNV-1a of the result bits) of every kernel's result
 // on fixed inputs, so two builds can be compared bit for bit:  gat_bench_nn_kernels --checksums-only
+// With --verify it first checks the per-head sparse projection against reference/gat_reference
+// (exit status 2 when it differs).
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -19,7 +21,9 @@
 #include <string>
 
 #include <gat/gat.hpp>
-#include <gat/nn/detail/conv_support.hpp>
+#include "nn/input_dropout.hpp"
+#include "nn/merge_heads.hpp"
+#include "gat_reference/input_dropout.hpp"
 
 namespace {
 
@@ -217,6 +221,24 @@ void print_checksums() {
   }
 }
 
+// Verifier (as in gapbs): the per-head sparse projection the first two benchmarks time, forward
+// and backward, against the plain reference (reference/gat_reference): the same bits.
+bool verify() {
+  const Case& c = the_case();
+  if (!c.data.features.is_sparse()) return true;
+  gat::nn::detail::HeadwiseInputDropout<float> hw;
+  gat::Matrix y, wg(kHeads * kF, c.w1.cols()), want_y, want_grad;
+  hw.forward(sparse_input(c), c.w1, kHeads, 0.6f, {7, 8}, y);
+  hw.backward(sparse_input(c), c.w1, c.dy1.view(), wg, nullptr);
+  gat::reference::headwise_sparse_projection(c.data.features.sparse(), c.w1, kHeads, 0.6f, {7, 8}, c.dy1, want_y,
+                                             want_grad);
+  const bool same_y = std::memcmp(y.data(), want_y.data(), sizeof(float) * static_cast<std::size_t>(y.size())) == 0;
+  const bool same_grad = std::memcmp(wg.data(), want_grad.data(), sizeof(float) * static_cast<std::size_t>(wg.size())) == 0;
+  std::printf("verify headwise sparse projection 8x8: forward %s, weight gradient %s\n", same_y ? "same bits" : "DIFFERS",
+              same_grad ? "same bits" : "DIFFERS");
+  return same_y && same_grad;
+}
+
 }  // namespace
 
 BENCHMARK(BM_HeadwiseSparseForward)->Unit(benchmark::kMicrosecond);
@@ -227,16 +249,19 @@ BENCHMARK(BM_Elu)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_MergeHeads)->Arg(1)->Arg(0)->Unit(benchmark::kMicrosecond);
 
 int main(int argc, char** argv) {
-  bool checksums_only = false;
+  bool checksums_only = false, verify_first = false;
   int out = 1;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--checksums-only") == 0)
       checksums_only = true;
+    else if (std::strcmp(argv[i], "--verify") == 0)
+      verify_first = true;
     else
       argv[out++] = argv[i];
   }
   argc = out;
   print_checksums();
+  if (verify_first && !verify()) return 2;
   if (checksums_only) return 0;
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;

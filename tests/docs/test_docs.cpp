@@ -1,6 +1,8 @@
 // The code in the documentation is the code that is compiled: each "<!-- snippet: FILE -->"
 // marker in docs/*.md (and README.md) is followed by a ```cpp block equal to the "// [doc]"
-// region of tests/docs/snippets/FILE, every snippet appears in the docs, and every snippet runs.
+// region of tests/docs/snippets/FILE, and every snippet appears in the docs. Every snippet runs
+// (the test cases below), except README.md's (snippets/readme.cpp), which is compiled and linked
+// but not run: it trains the paper's model on Cora and writes attention.json where it runs.
 #include <algorithm>
 #include <filesystem>
 #include <fstream>

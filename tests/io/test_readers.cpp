@@ -361,7 +361,7 @@ TEST_CASE("Planetoid reader: a tiny hand-made set with a test-range gap, a self 
 TEST_CASE("pickle reader: a list memoised once and referenced from many keys is refused, not copied", "[io][pickle]") {
   using namespace std::string_literals;
   // {0: L, 1: L, ..., 2999: L} with L one list of 3000 ints: 36 kB that would expand to 9 million
-  // entries (the issue's 1.2 MB file asked for 320 GB).
+  // entries (a 1.2 MB file of this shape asked for 320 GB).
   const int n = 3000;
   std::string bytes = "\x80\x02}(K\x00]r\x01\x00\x00\x00("s;
   for (int i = 0; i < n; ++i) bytes += "K"s + static_cast<char>(i % 256);

@@ -14,6 +14,7 @@
 #include "gat/nn/gatv2_conv.hpp"
 #include "gat/train/model_config.hpp"
 #include "layer_check.hpp"
+#include "nn/input_dropout.hpp"
 
 using namespace gat;
 using namespace gat::nn;

@@ -9,8 +9,10 @@
 #include <cstring>
 
 #include "gat/core/parallel.hpp"
-#include "gat/nn/detail/conv_support.hpp"
+#include "nn/input_dropout.hpp"
+#include "nn/merge_heads.hpp"
 #include "gat/nn/dropout.hpp"
+#include "gat_reference/input_dropout.hpp"
 #include "support/test_support.hpp"
 
 using namespace gat;
@@ -29,25 +31,10 @@ CsrMatrix bag_of_words(std::int64_t rows, std::int64_t cols, std::uint64_t seed,
   return CsrMatrix::from_dense(dense.view());
 }
 
-// y and grad_t^T by the definition: head h's mask is sparse dropout_forward's with key.child(h),
-// sums over the stored values in row order, one multiply and one add each.
-void reference(const CsrMatrix& x, const Matrix& w, float p, RandomKey key, const Matrix& dy, Matrix& y,
+// y and grad_t^T by the definition (the reference module, reference/gat_reference).
+void by_definition(const CsrMatrix& x, const Matrix& w, float p, RandomKey key, const Matrix& dy, Matrix& y,
                Matrix& grad) {
-  const std::int64_t n = x.rows, hf = w.rows();
-  y = Matrix(n, hf);
-  grad = Matrix(hf, x.cols);
-  for (std::int64_t h = 0; h < kHeads; ++h) {
-    CsrMatrix dropped;
-    dropout_forward(x, p, key.child(static_cast<std::uint64_t>(h)), dropped);
-    for (std::int64_t r = 0; r < n; ++r)
-      for (std::int64_t k = dropped.offsets[r]; k < dropped.offsets[r + 1]; ++k)
-        for (std::int64_t j = h * kF; j < (h + 1) * kF; ++j) {
-          const float py = dropped.values[k] * w(j, dropped.columns[k]);
-          y(r, j) = y(r, j) + py;
-          const float pg = dropped.values[k] * dy(r, j);
-          grad(j, dropped.columns[k]) = grad(j, dropped.columns[k]) + pg;
-        }
-  }
+  gat::reference::headwise_sparse_projection(x, w, kHeads, p, key, dy, y, grad);
 }
 
 bool same_bits(const Matrix& a, const Matrix& b) {
@@ -79,7 +66,7 @@ TEST_CASE("headwise sparse 8 x 8: forward and backward are exactly the per-head 
   for (const float p : {0.6f, 0.1f}) {
     const RandomKey key{4, static_cast<std::uint64_t>(p * 10)};
     Matrix y_ref, g_ref;
-    reference(x, w, p, key, dy, y_ref, g_ref);
+    by_definition(x, w, p, key, dy, y_ref, g_ref);
     const Run got = run(layer, x, w, p, key, dy);
     CHECK(same_bits(got.y, y_ref));
     CHECK(same_bits(got.grad, g_ref));
@@ -110,7 +97,7 @@ TEST_CASE("headwise sparse 8 x 8: a changed input is not read through the cached
   }
   x.validate();
   Matrix y_ref, g_ref;
-  reference(x, w, 0.5f, key, dy, y_ref, g_ref);
+  by_definition(x, w, 0.5f, key, dy, y_ref, g_ref);
   const Run got = run(layer, x, w, 0.5f, key, dy);
   CHECK(same_bits(got.y, y_ref));
   CHECK(same_bits(got.grad, g_ref));
@@ -129,7 +116,7 @@ TEST_CASE("headwise sparse 8 x 8: backward of another input than forward's draws
   Matrix grad(w.rows(), w.cols());
   layer.backward({{}, &b}, w, dy.view(), grad, nullptr);
   Matrix y_ref, g_ref;
-  reference(b, w, 0.4f, key, dy, y_ref, g_ref);
+  by_definition(b, w, 0.4f, key, dy, y_ref, g_ref);
   CHECK(same_bits(grad, g_ref));
 }
 

@@ -5,7 +5,8 @@
 #include <cstring>
 
 #include "gat/core/parallel.hpp"
-#include "gat/nn/detail/conv_support.hpp"
+#include "nn/input_dropout.hpp"
+#include "nn/merge_heads.hpp"
 #include "support/test_support.hpp"
 
 using namespace gat;

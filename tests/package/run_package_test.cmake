@@ -30,6 +30,13 @@ function(run step)
 endfunction()
 
 run(install "${CMAKE_COMMAND}" --install "${BUILD_DIR}" --prefix "${prefix}" --config "${BUILD_TYPE}")
+# The installed interface is the public headers alone: no internal (detail) header may ship.
+file(GLOB_RECURSE installed LIST_DIRECTORIES true "${prefix}/include/gat/*")
+set(internal_headers ${installed})
+list(FILTER internal_headers INCLUDE REGEX "/detail(/|$)")
+if(internal_headers)
+  message(FATAL_ERROR "package test: internal headers were installed: ${internal_headers}")
+endif()
 set(compiler_args)
 if(CXX)
   list(APPEND compiler_args "-DCMAKE_CXX_COMPILER=${CXX}")

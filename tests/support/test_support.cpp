@@ -1,5 +1,7 @@
 #include "support/test_support.hpp"
 
+#include "gat_reference/error.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
@@ -19,16 +21,7 @@ std::optional<std::filesystem::path> data_root() {
 
 template <class A, class B>
 double normalized_error(gat::MatrixView<const A> a, gat::MatrixView<const B> b) {
-  if (a.rows() != b.rows() || a.cols() != b.cols()) return INFINITY;
-  double diff = 0, norm = 0;
-  for (std::int64_t r = 0; r < a.rows(); ++r)
-    for (std::int64_t c = 0; c < a.cols(); ++c) {
-      const double d = static_cast<double>(a(r, c)) - static_cast<double>(b(r, c));
-      diff += d * d;
-      norm += static_cast<double>(b(r, c)) * static_cast<double>(b(r, c));
-    }
-  if (std::isnan(diff)) return INFINITY;
-  return std::sqrt(diff) / std::max(std::sqrt(norm), 1e-30);
+  return gat::reference::normalized_error<A, B>(a, b);
 }
 
 template double normalized_error<float, float>(gat::MatrixView<const float>, gat::MatrixView<const float>);

@@ -45,6 +45,7 @@
 #include "gat/nn/gat_conv.hpp"
 #include "gat/nn/gat_model.hpp"
 #include "gat/nn/gatv2_conv.hpp"
+#include "gat/nn/inference.hpp"
 #include "gat/nn/init.hpp"
 #include "gat/nn/layer.hpp"
 #include "gat/nn/linear.hpp"

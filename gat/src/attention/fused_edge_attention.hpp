@@ -96,8 +96,8 @@ template <class T, class Scorer>
 
 // Asks for the rows of `m` that the next row's edges will read, while this row is computed: on
 // graphs larger than the cache the kernels wait on these gathers, not on arithmetic. Below
-// kPrefetchAboveBytes the rows stay in cache and prefetching only costs instructions (Cora: +6%
-// per epoch; 200k nodes, in-degree 8: -30%). It never changes a result.
+// kPrefetchAboveBytes the rows stay in cache and prefetching only costs instructions
+// (docs/kernel-tuning.md). It never changes a result.
 constexpr std::int64_t kPrefetchAboveBytes = std::int64_t{2} << 20;
 
 template <class T>
@@ -116,17 +116,22 @@ template <class T>
 }
 
 // Per-chunk scratch of the row kernels, grown to the largest in-degree seen (never per edge).
+// Per (edge, head) of the current row: its softmax weights (first its scores), its dropout factors
+// and, in backward, its weighted value-gradient dots. Per head: the row's score max, its sum of
+// exponentials, the scale applied after the exp (1 in forward, 1 / sum in backward) and, in
+// backward, the row's correction term c_i.
 template <class T>
 struct RowScratch {
-  std::vector<T> a, b, c;
-  std::vector<T> h0, h1, h2;  // per head
+  std::vector<T> weights, drop, dots;
+  std::vector<T> head_max, head_sum, head_scale, head_correction;
   RowScratch(std::int64_t heads)
-      : h0(static_cast<std::size_t>(heads)), h1(static_cast<std::size_t>(heads)), h2(static_cast<std::size_t>(heads)) {}
+      : head_max(static_cast<std::size_t>(heads)), head_sum(static_cast<std::size_t>(heads)),
+        head_scale(static_cast<std::size_t>(heads)), head_correction(static_cast<std::size_t>(heads)) {}
   void reserve(std::int64_t n) {
-    if (a.size() < static_cast<std::size_t>(n)) {
-      a.resize(static_cast<std::size_t>(n));
-      b.resize(static_cast<std::size_t>(n));
-      c.resize(static_cast<std::size_t>(n));
+    if (weights.size() < static_cast<std::size_t>(n)) {
+      weights.resize(static_cast<std::size_t>(n));
+      drop.resize(static_cast<std::size_t>(n));
+      dots.resize(static_cast<std::size_t>(n));
     }
   }
 };
@@ -205,9 +210,9 @@ void fused_forward_dims(const Graph& g, const Scorer& sc, MatrixView<const T> va
     // compile-time when the dispatch below fixed them (the closure is read through a pointer)
     const std::int64_t heads = kH ? kH : heads_rt, F = kF ? kF : F_rt, HF = heads * F;
     RowScratch<T> scratch(heads);
-    T* m = scratch.h0.data();
-    T* l = scratch.h1.data();
-    T* one = scratch.h2.data();
+    T* m = scratch.head_max.data();
+    T* l = scratch.head_sum.data();
+    T* one = scratch.head_scale.data();
     for (std::int64_t h = 0; h < heads; ++h) one[h] = T(1);
     for (std::int64_t i = begin; i < end; ++i) {
       const std::int64_t e0 = offsets[i], e1 = offsets[i + 1], deg = e1 - e0;
@@ -219,8 +224,8 @@ void fused_forward_dims(const Graph& g, const Scorer& sc, MatrixView<const T> va
         continue;
       }
       scratch.reserve(deg * heads);
-      T* p = scratch.a.data();
-      T* d = scratch.b.data();
+      T* p = scratch.weights.data();
+      T* d = scratch.drop.data();
       if (prefetch && i + 1 < end) prefetch_rows(values, sources, e1, offsets[i + 2]);
       row_scores<kH>(sc, i, sources, e0, e1, heads, p, m);
       row_exp<kH>(p, deg, heads, m, one);
@@ -260,11 +265,15 @@ void fused_forward_dims(const Graph& g, const Scorer& sc, MatrixView<const T> va
 // a training loop does not map and fault in fresh pages every step. Used only by the calling thread
 // outside parallel regions; its rows are then written by the one thread that owns them.
 // A BasicMatrix, so that a large one sits on huge pages (pass 2 reads it in random order).
+// Slot records: P*D per edge (the vector kernels: whole records, P*D and dL/ds); slot
+// score_grads_or_node_rows: dL/ds per edge, or the 8-head kernels' per-node rows when they recompute.
+enum class EdgeBuffer { records, score_grads_or_node_rows };
 template <class T>
-T* backward_edge_buffer(int which, std::int64_t elements) {
+T* backward_edge_buffer(EdgeBuffer which, std::int64_t elements) {
   thread_local BasicMatrix<T> buffers[2];
-  buffers[which].resize_uninitialized(elements, 1);  // allocates only to grow
-  return buffers[which].data();
+  BasicMatrix<T>& buffer = buffers[static_cast<int>(which)];
+  buffer.resize_uninitialized(elements, 1);  // allocates only to grow
+  return buffer.data();
 }
 
 // Backward. With P the softmax weights, D the dropout factors and g_e = <d_out[i,h], values[j,h]>:
@@ -287,24 +296,24 @@ void fused_backward_dims(const Graph& g, const Scorer& sc, MatrixView<const T> v
   const DropFactor<T> drop(dropout, heads);
   MatrixView<const T> rmax = state.row_max.view(), rsum = state.row_sum.view();
   const bool prefetch = worth_prefetching(values);
-  T* pd_all = backward_edge_buffer<T>(0, g.num_edges() * heads);
-  T* ds_all = backward_edge_buffer<T>(1, g.num_edges() * heads);
+  T* pd_all = backward_edge_buffer<T>(EdgeBuffer::records, g.num_edges() * heads);
+  T* ds_all = backward_edge_buffer<T>(EdgeBuffer::score_grads_or_node_rows, g.num_edges() * heads);
 
   for_rows(in_offsets, [&](std::int64_t begin, std::int64_t end) {
     const std::int64_t heads = kH ? kH : heads_rt, F = kF ? kF : F_rt;
     RowScratch<T> scratch(heads);
-    T* c = scratch.h0.data();
-    T* inv = scratch.h1.data();
+    T* c = scratch.head_correction.data();
+    T* inv = scratch.head_scale.data();
     for (std::int64_t i = begin; i < end; ++i) {
       const std::int64_t e0 = in_offsets[i], e1 = in_offsets[i + 1], deg = e1 - e0;
       if (deg == 0) continue;
       scratch.reserve(deg * heads);
-      T* p = scratch.a.data();
-      T* gd = scratch.b.data();
-      T* d = scratch.c.data();
+      T* p = scratch.weights.data();
+      T* gd = scratch.dots.data();
+      T* d = scratch.drop.data();
       for (std::int64_t h = 0; h < heads; ++h) inv[h] = T(1) / rsum(i, h);
       if (prefetch && i + 1 < end) prefetch_rows(values, sources, e1, in_offsets[i + 2]);
-      row_scores<kH>(sc, i, sources, e0, e1, heads, p, c);  // c: scratch for the max, overwritten below
+      row_scores<kH>(sc, i, sources, e0, e1, heads, p, scratch.head_max.data());  // the stored max is used
       row_exp<kH>(p, deg, heads, rmax.row_ptr(i), inv);
       drop.row(e0, e1, d);
       const T* go = d_out.row_ptr(i);

@@ -33,6 +33,7 @@ using gat::detail::splat8;
 using gat::detail::store8;
 using gat::detail::v8f;
 using gat::detail::v8i;
+using gat::detail::v8u;
 using gat::detail::exp16_nonpositive;
 using gat::detail::high8;
 using gat::detail::join16;
@@ -56,12 +57,6 @@ inline v8f lane_sums8(const v8f* p) {
   const v8f r1 = __builtin_shuffle(q2, q3, v8i{0, 1, 8, 9, 4, 5, 12, 13}) +
                  __builtin_shuffle(q2, q3, v8i{2, 3, 10, 11, 6, 7, 14, 15});
   return __builtin_shuffle(r0, r1, v8i{0, 1, 2, 3, 8, 9, 10, 11}) + __builtin_shuffle(r0, r1, v8i{4, 5, 6, 7, 12, 13, 14, 15});
-}
-inline float sum8(v8f v) { return ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7])); }
-inline float max8(v8f v) {
-  float m = v[0];
-  for (int k = 1; k < 8; ++k) m = v[k] > m ? v[k] : m;
-  return m;
 }
 
 // The eight heads' dots of one 8 x 8 row with an attention vector a (8 vectors of 8): head_dot's
@@ -124,9 +119,7 @@ template <class Scorer>
 
 // On graphs beyond the cache, the rows that edge e + kPrefetchEdges will gather are requested
 // while edge e is computed: a fixed distance in edges, not a row ahead (rows have 1 to thousands of
-// edges, and a whole row's requests at once overflow the core's miss buffers). 1e6 nodes, in-degree
-// 16, 8 x 8 heads, forward: 644 ms with the row-ahead prefetch of values only; 305-331 ms with values
-// and source scores at 16-64 edges ahead.
+// edges, and a whole row's requests at once overflow the core's miss buffers; docs/kernel-tuning.md).
 constexpr std::int64_t kPrefetchEdges = 48;
 
 // The largest per-edge record buffer the 8-head backward keeps (see fused_backward_8x8).
@@ -153,8 +146,6 @@ template <class T>
 void grow(std::vector<T>& v, std::int64_t n) {
   if (v.size() < static_cast<std::size_t>(n)) v.resize(static_cast<std::size_t>(n));
 }
-
-typedef std::uint32_t v8u __attribute__((vector_size(32)));
 
 // The dropout factors of edge e's eight heads, DropFactor's indices 8e .. 8e + 7, by one vector
 // evaluation of its hash inside the edge loop (DropFactor::row is a loop of its own per row, and
@@ -348,8 +339,8 @@ void fused_backward_8x8(const Graph& g, const Scorer& sc, MatrixView<const float
   // dL/ds from three per-node rows that pass 1 leaves instead (E x 64 B would be the largest
   // buffer of the whole model on a large graph: 1.1 GB at 17 M edges).
   const bool recompute = kHasSlopes8<Scorer> && inline_drop && num_edges * 64 > kBackwardRecordsMaxBytes;
-  float* records = recompute ? nullptr : backward_edge_buffer<float>(0, num_edges * 16);  // [P*D | dL/ds]
-  float* node_rows = recompute ? backward_edge_buffer<float>(1, g.num_nodes() * kNodeRowFloats) : nullptr;
+  float* records = recompute ? nullptr : backward_edge_buffer<float>(EdgeBuffer::records, num_edges * 16);  // [P*D | dL/ds]
+  float* node_rows = recompute ? backward_edge_buffer<float>(EdgeBuffer::score_grads_or_node_rows, g.num_nodes() * kNodeRowFloats) : nullptr;
 
   for_rows(in_offsets, [&](std::int64_t begin, std::int64_t end) {
     std::vector<v8f> p, d, gd, z;  // z: src(j) + dst(i) per edge, when taken from the value rows
@@ -465,8 +456,7 @@ void fused_backward_8x8(const Graph& g, const Scorer& sc, MatrixView<const float
 // m (N x heads*F, F <= 8) with each head's F features padded with zeros to 8, in buf (N x 8*heads):
 // the single-head and the 8 x F kernels run the 8-feature code on these copies; the padding
 // lanes stay zero and add nothing to the sums. A head is one 8-lane load, masked, where the load
-// stays inside the view (all but its last few rows); a copy through memcpy per head was 15% of
-// the single-head layer at Cora's 7 classes.
+// stays inside the view (all but its last few rows), not a memcpy per head (docs/kernel-tuning.md).
 inline MatrixView<const float> heads_padded_to_8(MatrixView<const float> m, std::int64_t heads, std::int64_t F,
                                                  BasicMatrix<float>& buf) {
   buf.resize_uninitialized(m.rows(), 8 * heads);
@@ -491,9 +481,11 @@ inline MatrixView<const float> heads_padded_to_8(MatrixView<const float> m, std:
   return buf.view();
 }
 // Scratch padded copies, per calling thread (side-by-side training runs each have their own).
-inline BasicMatrix<float>& padded_buffer(int which) {
+// The padded copies: the values; the output (forward) or d_out (backward); d_values.
+enum class PaddedBuffer { values, out_or_d_out, d_values };
+inline BasicMatrix<float>& padded_buffer(PaddedBuffer which) {
   thread_local BasicMatrix<float> buffers[3];
-  return buffers[which];
+  return buffers[static_cast<int>(which)];
 }
 
 // ---- 1 head x up to 8 features -------------------------------------------------------------------
@@ -530,7 +522,7 @@ void fused_forward_narrow(const Graph& g, const Scorer& sc, MatrixView<const flo
                           const AttentionDropout& dropout, MatrixView<float> out, GraphAttentionState<float>& state,
                           bool keep_weights) {
   const std::int64_t F = values_in.cols();
-  const MatrixView<const float> values = heads_padded_to_8(values_in, 1, values_in.cols(), padded_buffer(0));
+  const MatrixView<const float> values = heads_padded_to_8(values_in, 1, values_in.cols(), padded_buffer(PaddedBuffer::values));
   size_state(state, g, 1, keep_weights);
   const auto offsets = g.in_offsets();
   const NodeId* sources = g.in_sources().data();
@@ -589,8 +581,8 @@ void fused_backward_narrow(const Graph& g, const Scorer& sc, MatrixView<const fl
                            const AttentionDropout& dropout, const GraphAttentionState<float>& state,
                            MatrixView<const float> d_out_in, MatrixView<float> d_values) {
   const std::int64_t F = values_in.cols();
-  const MatrixView<const float> values = heads_padded_to_8(values_in, 1, values_in.cols(), padded_buffer(0));
-  const MatrixView<const float> d_out = heads_padded_to_8(d_out_in, 1, d_out_in.cols(), padded_buffer(1));
+  const MatrixView<const float> values = heads_padded_to_8(values_in, 1, values_in.cols(), padded_buffer(PaddedBuffer::values));
+  const MatrixView<const float> d_out = heads_padded_to_8(d_out_in, 1, d_out_in.cols(), padded_buffer(PaddedBuffer::out_or_d_out));
   const auto in_offsets = g.in_offsets();
   const NodeId* sources = g.in_sources().data();
   const auto out_offsets = g.out_offsets();
@@ -601,7 +593,7 @@ void fused_backward_narrow(const Graph& g, const Scorer& sc, MatrixView<const fl
   const bool prefetch = worth_prefetching(values);
   const std::int64_t num_edges = g.num_edges();
   // one 8-byte record per edge for pass 2: P*D and dL/ds (times the slope, as in the 8 x 8 kernel)
-  float* records = backward_edge_buffer<float>(0, 2 * num_edges);
+  float* records = backward_edge_buffer<float>(EdgeBuffer::records, 2 * num_edges);
 
   for_rows(in_offsets, [&](std::int64_t begin, std::int64_t end) {
     std::vector<float> p, d, gd;       // per edge of the block
@@ -696,8 +688,8 @@ template <class Scorer>
 void fused_forward_8_padded(const Graph& g, const Scorer& sc, MatrixView<const float> values, std::int64_t F,
                             const AttentionDropout& dropout, MatrixView<float> out, GraphAttentionState<float>& state,
                             bool keep_weights) {
-  const MatrixView<const float> vp = heads_padded_to_8(values, 8, F, padded_buffer(0));
-  BasicMatrix<float>& op = padded_buffer(1);
+  const MatrixView<const float> vp = heads_padded_to_8(values, 8, F, padded_buffer(PaddedBuffer::values));
+  BasicMatrix<float>& op = padded_buffer(PaddedBuffer::out_or_d_out);
   op.resize_uninitialized(values.rows(), 64);
   fused_forward_8x8(g, sc, vp, dropout, op.view(), state, keep_weights);
   for_range(values.rows(), 2048, [&](std::int64_t begin, std::int64_t end) {
@@ -710,9 +702,9 @@ template <class Scorer>
 void fused_backward_8_padded(const Graph& g, const Scorer& sc, MatrixView<const float> values, std::int64_t F,
                              const AttentionDropout& dropout, const GraphAttentionState<float>& state,
                              MatrixView<const float> d_out, MatrixView<float> d_values) {
-  const MatrixView<const float> vp = heads_padded_to_8(values, 8, F, padded_buffer(0));
-  const MatrixView<const float> dp = heads_padded_to_8(d_out, 8, F, padded_buffer(1));
-  BasicMatrix<float>& dvp = padded_buffer(2);
+  const MatrixView<const float> vp = heads_padded_to_8(values, 8, F, padded_buffer(PaddedBuffer::values));
+  const MatrixView<const float> dp = heads_padded_to_8(d_out, 8, F, padded_buffer(PaddedBuffer::out_or_d_out));
+  BasicMatrix<float>& dvp = padded_buffer(PaddedBuffer::d_values);
   dvp.resize(values.rows(), 64);  // zero: the kernel adds into it
   fused_backward_8x8(g, sc, vp, dropout, state, dp, dvp.view());
   for_range(values.rows(), 2048, [&](std::int64_t begin, std::int64_t end) {

@@ -13,6 +13,7 @@
 
 #include "attention/fused_vector_kernels.hpp"
 #include "attention/kernel_util.hpp"
+#include "attention/source_attention.hpp"
 #include "core/row_block_sums.hpp"
 #include "gat/core/parallel.hpp"
 
@@ -81,7 +82,7 @@ struct ConcatEdgeScorer {
   }
 };
 
-// GAT's scorer when src = head_dot(values, a) at 8 x 8 heads (ConcatScore::source_attention): the
+// GAT's scorer when src = head_dot(values, a) at 8 x 8 heads (source_attention.hpp): the
 // 8-head kernels take source j's scores from j's value row, which they gather anyway
 // (fused_vector_kernels.hpp, kSourceFromValues), with head_dot's own operations, so the same bits.
 struct ConcatSourceFromValues : ConcatEdgeScorer<float> {
@@ -196,21 +197,26 @@ namespace {
 
 // From this size of the source-score matrix (N x 8 floats) the 8-head kernels take the scores
 // from the value rows: below it the scores stay in the cache and reading them is cheaper than
-// recomputing them (1 thread, in-degree 16, 32 MiB L3: 10^5 nodes forward +15%, backward +2%;
-// 3 x 10^5 nodes (9.6 MB) -2% to +2%, with 2 threads backward -18%; 10^6 nodes forward -7% and -18%,
-// backward -10% and -28% with 1 and 2 threads).
+// recomputing them (the measurements behind the threshold: docs/kernel-tuning.md).
 constexpr std::int64_t kSourcesFromValuesAboveBytes = std::int64_t{8} << 20;
 
+// Whether a source attention vector is given; a given one must be 1 x H*F.
+template <class T>
+bool check_source_attention(const char* fn, MatrixView<const T> a, MatrixView<const T> values) {
+  if (a.rows() == 0 && a.cols() == 0) return false;
+  require_shape(fn, "source_attention", a, 1, values.cols());
+  return true;
+}
+
 // The scorer that takes the source scores from the value rows, when the 8-head kernels should:
-// ConcatScore names the attention vector src_score came from, the shapes are the 8 x 8 kernels',
-// the scores are beyond the cache. The hint is checked on the first and last rows (same bits
-// expected) at any size, so that a wrong one is an error and not a silently different model.
+// the caller names the attention vector src_score came from, the shapes are the 8 x 8 kernels',
+// the scores are beyond the cache. The hint is spot-checked on the first and last rows (same bits
+// expected) at any size: a wrong vector is reported when it disagrees there, not proven right
+// everywhere (that would cost the pass over the scores the hint saves).
 std::optional<ConcatSourceFromValues> source_scorer(const char* fn, const ConcatEdgeScorer<float>& sc,
                                                     MatrixView<const float> values, std::int64_t heads,
-                                                    const ConcatScore& score) {
-  const MatrixView<const float> a = score.source_attention;
-  if (a.rows() == 0 && a.cols() == 0) return std::nullopt;
-  require_shape(fn, "score.source_attention", a, 1, values.cols());
+                                                    MatrixView<const float> a) {
+  if (!check_source_attention(fn, a, values)) return std::nullopt;
   if (heads != 8 || values.cols() != 64) return std::nullopt;
   ConcatSourceFromValues out{sc, {}};
   for (int h = 0; h < 8; ++h) out.att[h] = detail::load8(a.row_ptr(0) + 8 * h);
@@ -218,7 +224,7 @@ std::optional<ConcatSourceFromValues> source_scorer(const char* fn, const Concat
     if (r < 0) continue;
     const detail::v8f s = out.src8_of_row(values.row_ptr(r));
     GAT_REQUIRE(std::memcmp(&s, sc.src.row_ptr(r), sizeof s) == 0, fn,
-                ": score.source_attention does not give src_score at row ", r,
+                ": source_attention does not give src_score at row ", r,
                 " (src_score must be head_dot(values, source_attention))");
   }
   if (sc.src.rows() * 8 * static_cast<std::int64_t>(sizeof(float)) < kSourcesFromValuesAboveBytes) return std::nullopt;
@@ -232,18 +238,8 @@ void gat_attention_forward(const Graph& g, MatrixView<const T> src_score, Matrix
                            MatrixView<const T> values, std::int64_t heads, const ConcatScore& score,
                            const AttentionDropout& dropout, MatrixView<T> out, GraphAttentionState<T>& state,
                            bool keep_weights) {
-  constexpr const char* fn = "gat_attention_forward";
-  check_values(fn, g, values, heads);
-  check_dropout(fn, dropout);
-  require_shape(fn, "src_score", src_score, g.num_nodes(), heads);
-  require_shape(fn, "dst_score", dst_score, g.num_nodes(), heads);
-  require_shape(fn, "out", MatrixView<const T>(out), g.num_nodes(), values.cols());
-  const ConcatEdgeScorer<T> sc{src_score, dst_score, static_cast<T>(score.negative_slope)};
-  if constexpr (std::is_same_v<T, float>) {
-    if (const auto from_rows = source_scorer(fn, sc, values, heads, score))
-      return detail::fused_forward_8x8(g, *from_rows, values, dropout, out, state, keep_weights);
-  }
-  detail::fused_forward(g, sc, values, heads, dropout, out, state, keep_weights);
+  detail::gat_attention_forward_from_values<T>(g, src_score, dst_score, values, heads, score, {}, dropout, out, state,
+                                               keep_weights);
 }
 
 template <class T>
@@ -252,6 +248,39 @@ void gat_attention_backward(const Graph& g, MatrixView<const T> src_score, Matri
                             const AttentionDropout& dropout, const GraphAttentionState<T>& state,
                             MatrixView<const T> d_out, MatrixView<T> d_src_score, MatrixView<T> d_dst_score,
                             MatrixView<T> d_values) {
+  detail::gat_attention_backward_from_values<T>(g, src_score, dst_score, values, heads, score, {}, dropout, state,
+                                                d_out, d_src_score, d_dst_score, d_values);
+}
+
+namespace detail {
+
+template <class T>
+void gat_attention_forward_from_values(const Graph& g, MatrixView<const T> src_score, MatrixView<const T> dst_score,
+                                       MatrixView<const T> values, std::int64_t heads, const ConcatScore& score,
+                                       MatrixView<const T> source_attention, const AttentionDropout& dropout,
+                                       MatrixView<T> out, GraphAttentionState<T>& state, bool keep_weights) {
+  constexpr const char* fn = "gat_attention_forward";
+  check_values(fn, g, values, heads);
+  check_dropout(fn, dropout);
+  require_shape(fn, "src_score", src_score, g.num_nodes(), heads);
+  require_shape(fn, "dst_score", dst_score, g.num_nodes(), heads);
+  require_shape(fn, "out", MatrixView<const T>(out), g.num_nodes(), values.cols());
+  const ConcatEdgeScorer<T> sc{src_score, dst_score, static_cast<T>(score.negative_slope)};
+  if constexpr (std::is_same_v<T, float>) {
+    if (const auto from_rows = source_scorer(fn, sc, values, heads, source_attention))
+      return fused_forward_8x8(g, *from_rows, values, dropout, out, state, keep_weights);
+  } else {
+    check_source_attention(fn, source_attention, values);
+  }
+  fused_forward(g, sc, values, heads, dropout, out, state, keep_weights);
+}
+
+template <class T>
+void gat_attention_backward_from_values(const Graph& g, MatrixView<const T> src_score, MatrixView<const T> dst_score,
+                                        MatrixView<const T> values, std::int64_t heads, const ConcatScore& score,
+                                        MatrixView<const T> source_attention, const AttentionDropout& dropout,
+                                        const GraphAttentionState<T>& state, MatrixView<const T> d_out,
+                                        MatrixView<T> d_src_score, MatrixView<T> d_dst_score, MatrixView<T> d_values) {
   constexpr const char* fn = "gat_attention_backward";
   check_values(fn, g, values, heads);
   check_dropout(fn, dropout);
@@ -263,16 +292,20 @@ void gat_attention_backward(const Graph& g, MatrixView<const T> src_score, Matri
   require_shape(fn, "d_src_score", MatrixView<const T>(d_src_score), n, heads);
   require_shape(fn, "d_dst_score", MatrixView<const T>(d_dst_score), n, heads);
   require_shape(fn, "d_values", MatrixView<const T>(d_values), n, values.cols());
-  detail::set_zero(d_src_score);
-  detail::set_zero(d_dst_score);
-  detail::set_zero(d_values);
+  set_zero(d_src_score);
+  set_zero(d_dst_score);
+  set_zero(d_values);
   ConcatEdgeScorer<T> sc{src_score, dst_score, static_cast<T>(score.negative_slope), d_src_score, d_dst_score};
   if constexpr (std::is_same_v<T, float>) {
-    if (const auto from_rows = source_scorer(fn, sc, values, heads, score))
-      return detail::fused_backward_8x8(g, *from_rows, values, dropout, state, d_out, d_values);
+    if (const auto from_rows = source_scorer(fn, sc, values, heads, source_attention))
+      return fused_backward_8x8(g, *from_rows, values, dropout, state, d_out, d_values);
+  } else {
+    check_source_attention(fn, source_attention, values);
   }
-  detail::fused_backward(g, sc, values, heads, dropout, state, d_out, d_values);
+  fused_backward(g, sc, values, heads, dropout, state, d_out, d_values);
 }
+
+}  // namespace detail
 
 template <class T>
 void gat_attention_weights(const Graph& g, MatrixView<const T> src_score, MatrixView<const T> dst_score,
@@ -284,131 +317,6 @@ void gat_attention_weights(const Graph& g, MatrixView<const T> src_score, Matrix
   require_shape(fn, "weights", MatrixView<const T>(weights), g.num_edges(), heads);
   const ConcatEdgeScorer<T> sc{src_score, dst_score, static_cast<T>(score.negative_slope)};
   detail::fused_weights(g, sc, heads, weights);
-}
-
-namespace {
-
-// The paper's 8 heads x 8 features: out[n, h] = <x[n, h, :], a[h, :]> for all 8 heads at once. The
-// eight products are summed by a shuffle tree into one vector, ((f0+f1)+(f2+f3))+((f4+f5)+(f6+f7))
-// per head, instead of eight horizontal reductions (13% of a Cora epoch before).
-void head_dot_8x8(MatrixView<const float> x, const float* a, MatrixView<float> out, std::int64_t begin,
-                  std::int64_t end) {
-  using detail::v8f;
-  v8f av[8];
-  for (int h = 0; h < 8; ++h) av[h] = detail::load8(a + 8 * h);
-  for (std::int64_t n = begin; n < end; ++n) detail::store8(out.row_ptr(n), detail::head_dots8(x.row_ptr(n), av));
-}
-
-// head_dot_backward's two halves for 8 features per head, on vectors; every element gets the
-// generic loops' operations in their order (a multiply, then an add), so the bits are the same.
-// dx[n, h, :] += d_out[n, h] * a[h, :] for rows [begin, end), 8 heads.
-void head_dot_backward_dx_8x8(const float* a, MatrixView<const float> d_out, MatrixView<float> dx, std::int64_t begin,
-                              std::int64_t end) {
-  using detail::v8f;
-  v8f av[8];
-  for (int h = 0; h < 8; ++h) av[h] = detail::load8(a + 8 * h);
-  for (std::int64_t n = begin; n < end; ++n) {
-    const float* g = d_out.row_ptr(n);
-    float* d = dx.row_ptr(n);
-    for (int h = 0; h < 8; ++h) detail::store8(d + 8 * h, detail::load8(d + 8 * h) + detail::splat8(g[h]) * av[h]);
-  }
-}
-// acc[h, :] += sum over rows n in [begin, end), in order, of d_out[n, h] * x[n, h, :], for 8
-// features per head.
-void head_dot_backward_da_f8(MatrixView<const float> x, MatrixView<const float> d_out, std::int64_t heads,
-                             std::int64_t begin, std::int64_t end, float* acc) {
-  using detail::v8f;
-  for (std::int64_t h0 = 0; h0 < heads; h0 += 8) {
-    const std::int64_t nh = std::min<std::int64_t>(8, heads - h0);
-    v8f sum[8] = {};
-    for (std::int64_t n = begin; n < end; ++n) {
-      const float* xr = x.row_ptr(n) + 8 * h0;
-      const float* g = d_out.row_ptr(n) + h0;
-      for (std::int64_t k = 0; k < nh; ++k) sum[k] = sum[k] + detail::splat8(g[k]) * detail::load8(xr + 8 * k);
-    }
-    for (std::int64_t k = 0; k < nh; ++k) detail::store8(acc + 8 * (h0 + k), detail::load8(acc + 8 * (h0 + k)) + sum[k]);
-  }
-}
-
-}  // namespace
-
-template <class T>
-void head_dot(MatrixView<const T> x, MatrixView<const T> a, std::int64_t heads, MatrixView<T> out) {
-  constexpr const char* fn = "head_dot";
-  detail::require_heads(fn, heads);
-  const std::int64_t F = detail::features_per_head(fn, "x", x, heads);
-  require_shape(fn, "a", a, 1, x.cols());
-  require_shape(fn, "out", MatrixView<const T>(out), x.rows(), heads);
-  detail::for_range(x.rows(), 1024, [&](std::int64_t begin, std::int64_t end) {
-    if constexpr (std::is_same_v<T, float>) {
-      if (F == 8 && heads == 8) {
-        head_dot_8x8(x, a.row_ptr(0), out, begin, end);
-        return;
-      }
-    }
-    if (F < 8 || (heads == 1 && F <= 16)) {  // output layers (classes): short dots, plain loops
-      const T* av = a.row_ptr(0);
-      for (std::int64_t n = begin; n < end; ++n) {
-        const T* xr = x.row_ptr(n);
-        for (std::int64_t h = 0; h < heads; ++h) {
-          T acc = 0;
-          for (std::int64_t f = h * F; f < (h + 1) * F; ++f) acc += xr[f] * av[f];
-          out(n, h) = acc;
-        }
-      }
-      return;
-    }
-    if (F == 8) {  // a fixed-length dot the compiler unrolls
-      for (std::int64_t n = begin; n < end; ++n)
-        for (std::int64_t h = 0; h < heads; ++h) out(n, h) = detail::dot(x.row_ptr(n) + h * 8, a.row_ptr(0) + h * 8, 8);
-      return;
-    }
-    for (std::int64_t n = begin; n < end; ++n)
-      for (std::int64_t h = 0; h < heads; ++h) out(n, h) = detail::dot(x.row_ptr(n) + h * F, a.row_ptr(0) + h * F, F);
-  });
-}
-
-template <class T>
-void head_dot_backward(MatrixView<const T> x, MatrixView<const T> a, std::int64_t heads, MatrixView<const T> d_out,
-                       MatrixView<T> dx, MatrixView<T> da) {
-  constexpr const char* fn = "head_dot_backward";
-  detail::require_heads(fn, heads);
-  const std::int64_t F = detail::features_per_head(fn, "x", x, heads);
-  require_shape(fn, "a", a, 1, x.cols());
-  require_shape(fn, "d_out", d_out, x.rows(), heads);
-  require_shape(fn, "dx", MatrixView<const T>(dx), x.rows(), x.cols());
-  require_shape(fn, "da", MatrixView<const T>(da), 1, x.cols());
-  detail::for_range(x.rows(), 1024, [&](std::int64_t begin, std::int64_t end) {
-    if constexpr (std::is_same_v<T, float>) {
-      if (F == 8 && heads == 8) return head_dot_backward_dx_8x8(a.row_ptr(0), d_out, dx, begin, end);
-    }
-    for (std::int64_t n = begin; n < end; ++n)
-      for (std::int64_t h = 0; h < heads; ++h) {
-        const T g = d_out(n, h);
-        const T* ah = a.row_ptr(0) + h * F;
-        T* d = dx.row_ptr(n) + h * F;
-#pragma omp simd
-        for (std::int64_t f = 0; f < F; ++f) d[f] += g * ah[f];
-      }
-  });
-  // da is a sum over all rows: in fixed blocks of rows, whichever thread sums them
-  // (add_row_block_sums), so the result does not depend on the thread count.
-  gat::detail::add_row_block_sums<T>(x.rows(), x.cols(), da.row_ptr(0), [&](std::int64_t begin, std::int64_t end, T* acc) {
-    if constexpr (std::is_same_v<T, float>) {
-      if (F == 8) return head_dot_backward_da_f8(x, d_out, heads, begin, end, acc);
-    }
-    for (std::int64_t n = begin; n < end; ++n) {
-      const T* xr = x.row_ptr(n);
-      const T* dr = d_out.row_ptr(n);
-      for (std::int64_t h = 0; h < heads; ++h) {
-        const T g = dr[h];
-        T* ah = acc + h * F;
-        const T* xh = xr + h * F;
-#pragma omp simd
-        for (std::int64_t f = 0; f < F; ++f) ah[f] += g * xh[f];
-      }
-    }
-  });
 }
 
 // ---- GATv2 / additive --------------------------------------------------------------------------
@@ -558,11 +466,16 @@ void dot_attention_weights(const Graph& g, MatrixView<const T> query, MatrixView
                                           MatrixView<const T>, std::int64_t, const ConcatScore&,                  \
                                           const AttentionDropout&, const GraphAttentionState<T>&,                 \
                                           MatrixView<const T>, MatrixView<T>, MatrixView<T>, MatrixView<T>);      \
+  template void detail::gat_attention_forward_from_values<T>(                                                     \
+      const Graph&, MatrixView<const T>, MatrixView<const T>, MatrixView<const T>, std::int64_t,                  \
+      const ConcatScore&, MatrixView<const T>, const AttentionDropout&, MatrixView<T>, GraphAttentionState<T>&,   \
+      bool);                                                                                                      \
+  template void detail::gat_attention_backward_from_values<T>(                                                    \
+      const Graph&, MatrixView<const T>, MatrixView<const T>, MatrixView<const T>, std::int64_t,                  \
+      const ConcatScore&, MatrixView<const T>, const AttentionDropout&, const GraphAttentionState<T>&,            \
+      MatrixView<const T>, MatrixView<T>, MatrixView<T>, MatrixView<T>);                                          \
   template void gat_attention_weights<T>(const Graph&, MatrixView<const T>, MatrixView<const T>, std::int64_t,    \
                                          const ConcatScore&, MatrixView<T>);                                      \
-  template void head_dot<T>(MatrixView<const T>, MatrixView<const T>, std::int64_t, MatrixView<T>);               \
-  template void head_dot_backward<T>(MatrixView<const T>, MatrixView<const T>, std::int64_t, MatrixView<const T>, \
-                                     MatrixView<T>, MatrixView<T>);                                               \
   template void additive_attention_forward<T>(const Graph&, MatrixView<const T>, MatrixView<const T>,             \
                                               MatrixView<const T>, MatrixView<const T>, std::int64_t,             \
                                               const AdditiveScore&, const AttentionDropout&, MatrixView<T>,       \

@@ -1,7 +1,7 @@
 #pragma once
 // Eight float lanes through GCC's vector extensions (AVX-512/AVX2 or SSE from the same source):
 // loads, selects by bit masks, explicit fused multiply-adds, and exp for non-positive arguments.
-// Used by the vectorised attention kernels.
+// Used by the vectorised kernels; the one place their vector types are declared.
 #include <cstdint>
 #include <cstring>
 
@@ -13,6 +13,7 @@ namespace gat::detail {
 
 typedef float v8f __attribute__((vector_size(32)));
 typedef std::int32_t v8i __attribute__((vector_size(32)));
+typedef std::uint32_t v8u __attribute__((vector_size(32)));  // random bits, hashed per lane
 
 inline v8f load8(const float* p) {
   v8f v;
@@ -42,8 +43,8 @@ inline v8f fma8(v8f a, v8f b, v8f c) {
 // Sixteen lanes: two eight-lane vectors side by side, for twice the independent work per
 // instruction where a loop's latency chain is the limit. With AVX-512 one 512-bit register; without
 // it a pair of 8-lane vectors: GCC has no 512-bit machine mode there and lowers a 64-byte vector
-// type through the stack (spills and lane extractions per operation; Cora's 8-head forward pass ran
-// 2-3x slower that way). Either form gives each lane the same operations, so the same bits.
+// type through the stack (spills and lane extractions per operation; docs/kernel-tuning.md).
+// Either form gives each lane the same operations, so the same bits.
 #if defined(__AVX512F__)
 typedef float v16f __attribute__((vector_size(64)));
 typedef std::int32_t v16i __attribute__((vector_size(64)));

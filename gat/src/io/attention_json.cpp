@@ -12,7 +12,7 @@
 #include "gat/core/check.hpp"
 #include "gat/graph/receptive_field.hpp"
 #include "gat/io/atomic_file.hpp"
-#include "gat/train/trainer.hpp"
+#include "gat/nn/inference.hpp"
 
 namespace gat::io {
 
@@ -204,7 +204,7 @@ std::vector<AttentionWeights<float>> attention_weights(nn::GatModel<float>& mode
   model.keep_attention_weights(true);
   std::vector<AttentionWeights<float>> layers;
   try {
-    train::predict_logits(model, graph, features);
+    nn::predict_logits(model, graph, features);
     layers.reserve(model.num_attention_layers());
     for (std::size_t l = 0; l < model.num_attention_layers(); ++l) layers.push_back(model.attention_weights(l));
   } catch (...) {
@@ -223,7 +223,7 @@ std::vector<AttentionWeights<float>> attention_weights(nn::GatModel<float>& mode
   std::vector<AttentionWeights<float>> out;
   model.keep_attention_weights(true);
   try {
-    train::predict_logits(model, graph, features, field);
+    nn::predict_logits(model, graph, features, field);
     for (std::int64_t l = 0; l < layers; ++l)
       out.push_back(on_graph(model.attention_weights(static_cast<std::size_t>(l)), field, l));
   } catch (...) {

@@ -3,7 +3,7 @@
 // paper's 8 heads x 8 features in float: per stored input value, the eight heads' mask bits come
 // from one vector evaluation of the sampler's hash (lane k: head k's key), so a value costs one
 // hash and eight 8-lane multiply-adds instead of eight scalar hashes and branches. Every head's
-// mask and every sum are those of the generic loops in conv_support.cpp (same operations in the
+// mask and every sum are those of the generic loops in input_dropout.cpp (same operations in the
 // same order), so the results are identical.
 //
 // The forward pass keeps the eight mask bits of every stored value (one byte, bit k: head k
@@ -15,14 +15,15 @@
 #include <cstdint>
 #include <span>
 
+#include "core/simd8.hpp"
 #include "gat/core/parallel.hpp"
 #include "gat/core/random.hpp"
 #include "gat/tensor/csr_matrix.hpp"
 
 namespace gat::nn::detail {
 
-typedef float v8f __attribute__((vector_size(32)));
-typedef std::uint32_t v8u __attribute__((vector_size(32)));
+using gat::detail::v8f;
+using gat::detail::v8u;
 
 // Eight BernoulliSamplers (one per head) evaluated at one index: lane k is all ones when head k
 // keeps the value (bits24 >= threshold), zero when it drops it.

@@ -1,5 +1,6 @@
 #include "gat/tensor/sparse_matmul.hpp"
 
+#include "core/simd8.hpp"
 #include "gat/core/parallel.hpp"
 
 #include <type_traits>
@@ -16,9 +17,9 @@ namespace {
 void spmm_row64(const BasicCsrMatrix<float>& a, MatrixView<const float> b, std::int64_t r, float* out,
                 bool accumulate) {
 #if defined(__AVX512F__)
-  typedef float vec __attribute__((vector_size(64)));
+  using vec = gat::detail::v16f;
 #else
-  typedef float vec __attribute__((vector_size(32)));
+  using vec = gat::detail::v8f;
 #endif
   constexpr int kLanes = sizeof(vec) / sizeof(float), kVectors = 64 / kLanes;
   vec acc[kVectors];

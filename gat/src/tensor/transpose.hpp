@@ -4,16 +4,15 @@
 // and add_transposed). Element for element the same single copy or add as a plain loop.
 #include <cstring>
 
+#include "core/simd8.hpp"
 #include "gat/core/parallel.hpp"
 #include "gat/tensor/matrix.hpp"
 
 namespace gat::detail {
 
-typedef float transpose_v8f __attribute__((vector_size(32)));
-
 // The 8 x 8 float blocks of a transpose, in registers: t[i] = column i of the rows in r.
-inline void transpose8x8(const transpose_v8f* r, transpose_v8f* t) {
-  transpose_v8f a[8], b[8];
+inline void transpose8x8(const v8f* r, v8f* t) {
+  v8f a[8], b[8];
   for (int i = 0; i < 8; i += 2) {
     a[i] = __builtin_shufflevector(r[i], r[i + 1], 0, 8, 1, 9, 4, 12, 5, 13);
     a[i + 1] = __builtin_shufflevector(r[i], r[i + 1], 2, 10, 3, 11, 6, 14, 7, 15);
@@ -33,24 +32,24 @@ inline void transpose8x8(const transpose_v8f* r, transpose_v8f* t) {
 // One 8 x 8 block of transpose_f32: rows r0.., columns c0.. of `in`.
 template <bool kAdd>
 inline void transpose_block8(MatrixView<const float> in, MatrixView<float> out, std::int64_t r0, std::int64_t c0) {
-  transpose_v8f r[8], t[8];
-  for (int i = 0; i < 8; ++i) std::memcpy(&r[i], in.row_ptr(r0 + i) + c0, sizeof(transpose_v8f));
+  v8f r[8], t[8];
+  for (int i = 0; i < 8; ++i) std::memcpy(&r[i], in.row_ptr(r0 + i) + c0, sizeof(v8f));
   transpose8x8(r, t);
   for (int i = 0; i < 8; ++i) {
     float* o = out.row_ptr(c0 + i) + r0;
     if constexpr (kAdd) {
-      transpose_v8f cur;
-      __builtin_memcpy(&cur, o, sizeof(transpose_v8f));
+      v8f cur;
+      __builtin_memcpy(&cur, o, sizeof(v8f));
       t[i] = cur + t[i];
     }
-    __builtin_memcpy(o, &t[i], sizeof(transpose_v8f));
+    __builtin_memcpy(o, &t[i], sizeof(v8f));
   }
 }
 
 // out = in^T (out is in.cols() x in.rows()), or out += in^T (the same single add per element as
 // the plain loop): 8 x 8 blocks in registers, the edges element by element. The blocks are split
 // between the threads along the longer side (every element is written once, by one thread: the
-// same bits with any thread count); a projection weight's transpose was a serial 2% of a Cora epoch.
+// same bits with any thread count), so that a projection weight's transpose is not serial.
 template <bool kAdd>
 inline void transpose_f32(MatrixView<const float> in, MatrixView<float> out) {
   const std::int64_t rows = in.rows(), cols = in.cols(), r8 = rows / 8 * 8, c8 = cols / 8 * 8;

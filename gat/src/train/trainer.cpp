@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "gat/core/phase_profile.hpp"
+#include "nn/distinct_nodes.hpp"
 #include "gat/train/early_stopping.hpp"
 #include "gat/train/loss.hpp"
 #include "gat/train/metrics.hpp"
@@ -75,22 +76,6 @@ double edge_share(const ReceptiveField& field, const Graph& g) {
   return edges / (static_cast<double>(field.num_layers()) * static_cast<double>(std::max<std::int64_t>(1, g.num_edges())));
 }
 
-// Each node of `nodes` once, in order of first appearance; row_of[k] (when given) is nodes[k]'s
-// position in the result. The nodes must be in [0, n).
-std::vector<NodeId> first_occurrences(std::span<const NodeId> nodes, std::int64_t n, std::vector<NodeId>* row_of) {
-  std::vector<NodeId> distinct, position(static_cast<std::size_t>(n), -1);
-  if (row_of) row_of->resize(nodes.size());
-  for (std::size_t k = 0; k < nodes.size(); ++k) {
-    NodeId& at = position[static_cast<std::size_t>(nodes[k])];
-    if (at < 0) {
-      at = static_cast<NodeId>(distinct.size());
-      distinct.push_back(nodes[k]);
-    }
-    if (row_of) (*row_of)[k] = at;
-  }
-  return distinct;
-}
-
 // The nodes one pass computes on: the whole graph, or the receptive field of its split, with the
 // field's features and the labels of its targets in the field's order.
 class SplitPass {
@@ -98,7 +83,7 @@ class SplitPass {
   SplitPass(const NodeClassificationTask& task, std::span<const NodeId> split, std::int64_t layers, bool use_field)
       : graph_(task.graph), input_(nn::LayerInput<float>::of(*task.features)), labels_(task.labels), rows_(split) {
     // A node listed twice counts twice in the loss; a field has one row per node.
-    if (!use_field || first_occurrences(split, task.graph->num_nodes(), nullptr).size() < split.size()) return;
+    if (!use_field || nn::detail::first_occurrences(split, task.graph->num_nodes(), nullptr).size() < split.size()) return;
     ReceptiveField field(*task.graph, split, layers);
     if (edge_share(field, *task.graph) > kMaxFieldEdgeShare) return;
     field_ = std::move(field);
@@ -137,43 +122,6 @@ class SplitPass {
 };
 
 }  // namespace
-
-Matrix predict_logits(nn::GatModel<float>& model, const Graph& graph, const Features& features) {
-  model.eval();
-  nn::ForwardContext ctx{&graph, {}};
-  return Matrix::from_view(model.forward(ctx, nn::LayerInput<float>::of(features)).dense);
-}
-
-Matrix predict_logits(nn::GatModel<float>& model, const Graph& graph, const Features& features,
-                      std::span<const NodeId> nodes) {
-  const std::int64_t n = graph.num_nodes();
-  GAT_REQUIRE(features.rows() == n, "predict_logits: features have ", features.rows(), " rows but the graph has ", n,
-              " nodes");
-  for (std::size_t k = 0; k < nodes.size(); ++k)
-    GAT_REQUIRE(nodes[k] >= 0 && nodes[k] < n, "predict_logits: node ", k, " is ", nodes[k], ", outside the graph's ", n,
-                " nodes");
-  // The field takes each node once; row k of the result is the field row of nodes[k].
-  std::vector<NodeId> row_of;
-  const std::vector<NodeId> distinct = first_occurrences(nodes, n, &row_of);
-  Matrix out(static_cast<std::int64_t>(nodes.size()), model.options().num_classes);
-  if (nodes.empty()) return out;
-  const ReceptiveField field(graph, distinct, static_cast<std::int64_t>(model.num_attention_layers()));
-  const Matrix logits = predict_logits(model, graph, features, field);
-  for (std::size_t k = 0; k < nodes.size(); ++k)
-    std::copy(logits.row_ptr(row_of[k]), logits.row_ptr(row_of[k]) + logits.cols(),
-              out.row_ptr(static_cast<std::int64_t>(k)));
-  return out;
-}
-
-Matrix predict_logits(nn::GatModel<float>& model, const Graph& graph, const Features& features,
-                      const ReceptiveField& field) {
-  GAT_REQUIRE(features.rows() == graph.num_nodes(), "predict_logits: features have ", features.rows(),
-              " rows but the graph has ", graph.num_nodes(), " nodes");
-  const Features inputs = features.rows_of(field.nodes());
-  model.eval();
-  const nn::ForwardContext ctx{&graph, {}, &field};
-  return Matrix::from_view(model.forward(ctx, nn::LayerInput<float>::of(inputs)).dense);
-}
 
 TrainResult train_node_classifier(nn::GatModel<float>& model, const NodeClassificationTask& task,
                                   const TrainOptions& options) {

@@ -13,13 +13,24 @@
 //   DotScore      Transformer-style (Vaswani et al. 2017) dot-product attention on a graph:
 //                 s = scale * <query[i,h,:], key[j,h,:]>, scale = 1/sqrt(F) for scaled dot.
 //
-// Why fused: the forward makes one pass over each destination row with an online softmax
-// (a running max and sum, rescaling the partial output when the max grows), so no
-// edges x heads x features tensor ever exists. The backward recomputes edge scores from the
-// node-level inputs and the stored row max/sum (O(N*H) state). Gradients of source-side inputs
-// (values, src scores, keys) are sums over a node's OUTGOING edges; they are pulled over the
-// transposed graph (out_offsets/out_edges) so no thread ever writes another thread's row: no
-// atomics, and results are bitwise identical for any thread count.
+// Why fused: the forward works on one destination row at a time, in three short passes over its
+// incoming edges: every edge's score and the row's max per head, then exp(s - max) and their sum,
+// then the weighted sum of the value rows divided by that sum. The scores of one row live in a
+// per-thread scratch the size of the largest in-degree, so no edges x heads x features tensor ever
+// exists. The backward recomputes the edge scores from the node-level inputs and the stored row
+// max/sum. Gradients of source-side inputs (values, src scores, keys) are sums over a node's
+// OUTGOING edges; they are pulled over the transposed graph (out_offsets/out_edges) so no thread
+// ever writes another thread's row: no atomics, and results are bitwise identical for any thread
+// count.
+//
+// Memory: forward keeps O(N*H) state (GraphAttentionState; E x H more with keep_weights). The
+// backward's pass over outgoing edges reads per-edge records of the pass over incoming ones, kept
+// in buffers of the calling thread that grow to the largest graph seen and are never shrunk (so a
+// training loop does not fault in fresh pages each step): 2*E*H values of T on the generic paths,
+// 64 bytes per edge for float 8 heads x 8 features (past 64 MiB of them, 128 bytes per node: pass 2
+// recomputes), 8 bytes per edge for one float head. Float shapes padded to
+// 8 x 8 also keep N x 64 floats per padded copy (values, output or d_out, d_values). The additive
+// backward allocates an N x H*F buffer for d_v's per-row shares per call.
 //
 // Layout: node tensors are [nodes][heads][features], i.e. a MatrixView with rows = nodes and
 // cols = heads*F. Edge tensors are E x H, indexed by the stored edge index e of gat::Graph
@@ -29,6 +40,7 @@
 // The unfused reference composition of the same computation is in edge_ops.hpp.
 #include <cstdint>
 
+#include "gat/attention/head_dot.hpp"  // GAT's node-level scores, src/dst = head_dot(W x, a)
 #include "gat/core/random.hpp"
 #include "gat/graph/graph.hpp"
 #include "gat/tensor/matrix.hpp"
@@ -37,13 +49,13 @@ namespace gat::attention {
 
 // Attention dropout on the softmax weights: (edge e, head h) is dropped when
 // key.bernoulli(e*heads + h, p); kept weights are scaled by 1/(1-p). The mask is a pure function
-// of the key, regenerated in backward and never stored. p must be in [0, 1).
+// of the key, drawn again in backward and never stored. p must be in [0, 1).
 struct AttentionDropout {
   float p = 0;
   RandomKey key{};
 };
 
-// What forward keeps for backward: O(N*H), not O(E*H*F).
+// What forward keeps for backward: O(N*H), not O(E*H*F) (the backward's own per-edge buffers: above).
 template <class T>
 struct GraphAttentionState {
   BasicMatrix<T> row_max, row_sum;  // N x H: softmax max and normaliser per destination and head
@@ -53,12 +65,6 @@ struct GraphAttentionState {
 // GAT (Velickovic et al. 2018): e(j->i,h) = LeakyReLU(src[j,h] + dst[i,h]).
 struct ConcatScore {
   double negative_slope = 0.2;
-  // Optional (float): the 1 x H*F attention vector src_score was computed from, when src_score =
-  // head_dot(values, source_attention). Given, the 8 x 8-head kernels take each source's scores
-  // from its value row, which they gather anyway, instead of reading src_score's row: one random
-  // cache line fewer per edge on graphs beyond the cache, the same bits. A vector that does not
-  // give src_score is an error.
-  MatrixView<const float> source_attention{};
 };
 
 // GATv2 (Brody et al. 2022) / Bahdanau et al. 2015 additive score:
@@ -98,17 +104,6 @@ void gat_attention_backward(const Graph& g, MatrixView<const T> src_score, Matri
 template <class T>
 void gat_attention_weights(const Graph& g, MatrixView<const T> src_score, MatrixView<const T> dst_score,
                            std::int64_t heads, const ConcatScore& score, MatrixView<T> weights);
-
-// Per-head dot with an attention vector: out[n,h] = sum_f x[n,h,f] * a[0,h,f].
-// x: N x H*F, a: 1 x H*F, out: N x H (overwritten).
-template <class T>
-void head_dot(MatrixView<const T> x, MatrixView<const T> a, std::int64_t heads, MatrixView<T> out);
-
-// Backward of head_dot: dx[n,h,:] += d_out[n,h] * a[h,:] and da[h,:] += sum_n d_out[n,h] * x[n,h,:]
-// (both accumulate). x, dx: N x H*F; a, da: 1 x H*F; d_out: N x H.
-template <class T>
-void head_dot_backward(MatrixView<const T> x, MatrixView<const T> a, std::int64_t heads, MatrixView<const T> d_out,
-                       MatrixView<T> dx, MatrixView<T> da);
 
 // ---- GATv2 / Bahdanau (additive score) ----------------------------------------------------
 

@@ -1,8 +1,10 @@
 #pragma once
 // Inverted dropout (Srivastava et al. 2014): in training, each element is zeroed with probability
 // p and the survivors are scaled by 1/(1-p); in evaluation it is the identity. Masks come from the
-// counter-based generator, so they are regenerated in backward rather than stored and do not
-// depend on the thread count. Sparse input stays sparse: only stored values are dropped.
+// counter-based generator, so they do not depend on the thread count, and dropout_backward draws
+// them again from the key instead of storing them. dropout_forward_keep / dropout_backward_kept
+// are the stored-mask variant (a byte per element, no second draw), with the same bits.
+// Sparse input stays sparse: only stored values are dropped.
 #include <cstdint>
 #include <span>
 #include <vector>

@@ -13,12 +13,10 @@
 // "att_dst" [1, heads*F], "bias"), so configurations and checkpoints carry over; feature dropout
 // is DGL's feat_drop.
 #include <cstdint>
-#include <optional>
-#include <vector>
+#include <memory>
 
 #include "gat/attention/attention_weights.hpp"
 #include "gat/attention/graph_attention.hpp"
-#include "gat/nn/detail/conv_support.hpp"
 #include "gat/nn/projection.hpp"
 
 namespace gat::nn {
@@ -52,6 +50,7 @@ template <class T>
 class GATConv : public Layer<T> {
  public:
   explicit GATConv(const GATConvOptions& options);
+  ~GATConv() override;
 
   LayerInput<T> forward(const ForwardContext& ctx, const LayerInput<T>& x) override;
   MatrixView<const T> backward(const ForwardContext& ctx, MatrixView<const T> d_out, bool want_input_grad) override;
@@ -66,37 +65,16 @@ class GATConv : public Layer<T> {
                                                                        : options_.out_channels; }
 
  private:
+  struct Scratch;  // what forward keeps for backward, and the buffers both reuse (gat_conv.cpp)
+
   GATConvOptions options_;
   Parameter<T>* weight_;
   Parameter<T>* att_src_;
   Parameter<T>* att_dst_;
   Parameter<T>* bias_ = nullptr;
   Parameter<T>* res_weight_ = nullptr;
-  Projection<T> projection_, residual_projection_;
   bool keep_weights_ = false;
-
-  std::shared_ptr<const Graph> looped_graph_;  // the shared self-looped input graph, when used
-  const Graph* graph_ = nullptr;  // the graph of the last forward pass
-
-  LayerInput<T> input_;                    // as given
-  LayerInput<T> dropped_input_;            // after feature dropout
-  detail::InputDropout<T> input_dropout_;
-  detail::HeadwiseInputDropout<T> headwise_dropout_;
-  detail::BlockedInputDropout<T> blocked_dropout_;  // large dense input: never a whole dropped copy
-  bool blocked_ = false;
-  bool headwise_ = false;                  // the last forward pass dropped out per head
-  attention::AttentionDropout attention_dropout_;
-  float value_drop_p_ = 0;
-  RandomKey value_key_{};
-  BasicMatrix<T> values_;  // dropped-out h_, when value dropout is on
-  std::vector<std::uint8_t> value_keep_;  // its mask, for backward (no second draw)
-  BasicMatrix<T> h_, src_score_, dst_score_, heads_out_, out_;
-  MatrixView<T> output_;  // heads_out_ (concat, bias added in place) or out_ (mean)
-  BasicMatrix<T> residual_;  // x W_res^T in forward, its input gradient in backward
-  attention::GraphAttentionState<T> state_;
-  BasicMatrix<T> d_heads_, d_src_, d_dst_, d_h_, d_in_;
-
-  attention::ConcatScore concat_score() const;
+  std::unique_ptr<Scratch> scratch_;
 };
 
 }  // namespace gat::nn

@@ -28,6 +28,7 @@ template <class T>
 class GATv2Conv : public Layer<T> {
  public:
   explicit GATv2Conv(const GATv2ConvOptions& options);
+  ~GATv2Conv() override;
 
   LayerInput<T> forward(const ForwardContext& ctx, const LayerInput<T>& x) override;
   MatrixView<const T> backward(const ForwardContext& ctx, MatrixView<const T> d_out, bool want_input_grad) override;
@@ -40,24 +41,15 @@ class GATv2Conv : public Layer<T> {
                                                                        : options_.out_channels; }
 
  private:
+  struct Scratch;  // what forward keeps for backward, and the buffers both reuse (gatv2_conv.cpp)
+
   GATv2ConvOptions options_;
   Parameter<T>* weight_l_;
   Parameter<T>* weight_r_ = nullptr;  // null when shared
   Parameter<T>* att_;
   Parameter<T>* bias_ = nullptr;
-  Projection<T> projection_l_, projection_r_;
   bool keep_weights_ = false;
-
-  std::shared_ptr<const Graph> looped_graph_;  // the shared self-looped input graph, when used
-  const Graph* graph_ = nullptr;
-
-  LayerInput<T> dropped_input_;
-  detail::InputDropout<T> input_dropout_;
-  attention::AttentionDropout attention_dropout_;
-  BasicMatrix<T> hl_, hr_, heads_out_, out_;
-  MatrixView<T> output_;  // heads_out_ (concat, bias added in place) or out_ (mean)
-  attention::GraphAttentionState<T> state_;
-  BasicMatrix<T> d_heads_, d_query_, d_key_, d_values_, d_hl_, d_in_, d_in_r_, d_att_;
+  std::unique_ptr<Scratch> scratch_;
 };
 
 }  // namespace gat::nn

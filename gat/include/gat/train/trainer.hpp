@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "gat/nn/gat_model.hpp"
+#include "gat/nn/inference.hpp"
 #include "gat/train/optimizer.hpp"
 
 namespace gat::train {
@@ -90,19 +91,7 @@ void require_finite_loss(double loss, std::int64_t epoch, double lr);
 TrainResult train_node_classifier(nn::GatModel<float>& model, const NodeClassificationTask& task,
                                   const TrainOptions& options);
 
-// Evaluation-mode forward pass: the logits of every node (N x classes).
-Matrix predict_logits(nn::GatModel<float>& model, const Graph& graph, const Features& features);
-// The logits of `nodes` alone (row k: nodes[k]; a node may be listed twice), computed on their
-// receptive field: the same rows as above up to rounding, for the work of their neighbourhood
-// (a few nodes of a 10^6-node graph take milliseconds). Throws InvalidArgument naming a node
-// outside the graph.
-Matrix predict_logits(nn::GatModel<float>& model, const Graph& graph, const Features& features,
-                      std::span<const NodeId> nodes);
-// The logits of a receptive field's targets (field.num_targets() x classes, in the field's order)
-// from an evaluation-mode pass over the field alone, its nodes' features gathered from
-// `features`. The layers keep what the pass saw (e.g. their attention weights over the field's
-// layer graphs) until the next one.
-Matrix predict_logits(nn::GatModel<float>& model, const Graph& graph, const Features& features,
-                      const ReceptiveField& field);
+// Inference (gat/nn/inference.hpp), here too for the code that finds it with training.
+using nn::predict_logits;
 
 }  // namespace gat::train

@@ -1,21 +1,14 @@
 #pragma once
-// Pieces shared by the graph attention layers (GATConv, GATv2Conv); not part of the public API.
+// Dropout of a layer's input features (DGL's feat_drop) in the three forms the attention layers
+// use: one mask for the whole input, one per head (the reference GAT implementation), and dense
+// input too large to copy, dropped out and multiplied a block of rows at a time.
 #include <cstdint>
-#include <memory>
 #include <span>
 #include <vector>
 
 #include "gat/nn/layer.hpp"
 
 namespace gat::nn::detail {
-
-// The graph a layer attends over: the input graph, or, with add_self_loops, the input graph with
-// PyG's self-loop rule applied (Graph::with_self_loops: built once, shared by all layers; the
-// layer holds it in keep_alive, so its exports stay valid after the input graph is gone).
-// Throws InvalidArgument (with the way out) when a node has no incoming edge, self-loops are off
-// and allow_zero_in_degree is not set: its output would silently be the bias alone.
-const Graph& attention_graph(const Graph& g, bool add_self_loops, bool allow_zero_in_degree, const char* layer,
-                             std::shared_ptr<const Graph>& keep_alive);
 
 // Dropout of a layer's input (DGL's feat_drop), dense or sparse, remembering the mask key for
 // backward.
@@ -117,20 +110,5 @@ class HeadwiseInputDropout {
   std::int64_t keep_bits_count_ = 0;
   SparsePatternTranspose transpose_;
 };
-
-// heads_out: N x heads*F. Concat: the bias is added to heads_out in place and heads_out is the
-// output (no copy); mean: out = mean over heads (+ bias). Returns the output.
-template <class T>
-MatrixView<T> merge_heads(BasicMatrix<T>& heads_out, std::int64_t heads, bool concat, const Parameter<T>* bias,
-                          BasicMatrix<T>& out);
-// Accumulates the bias gradient and returns the heads' gradient: d_out itself when concat,
-// else d_out / heads spread over the heads, in d_heads_out.
-template <class T>
-MatrixView<const T> merge_heads_backward(MatrixView<const T> d_out, std::int64_t heads, std::int64_t features,
-                                         bool concat, Parameter<T>* bias, BasicMatrix<T>& d_heads_out);
-
-// The edges a layer attended over, as an attention export lists them.
-void fill_edges(const Graph& g, std::vector<NodeId>& source, std::vector<NodeId>& target,
-                std::vector<std::int64_t>& input_edge_id);
 
 }  // namespace gat::nn::detail
