@@ -5,6 +5,9 @@
 
 #include "cli_common.hpp"
 #include "commands.hpp"
+#ifdef GAT_WITH_MPI
+#include "distributed_commands.hpp"
+#endif
 
 int main(int argc, char** argv) {
   using namespace gat::cli;
@@ -16,6 +19,9 @@ int main(int argc, char** argv) {
   std::vector<Runner> runners{add_train_command(app), add_eval_command(app), add_predict_command(app),
                               add_attention_command(app), add_info_command(app), add_view_command(app),
                               add_plot_command(app), add_convert_command(app)};
+#ifdef GAT_WITH_MPI
+  runners.push_back(add_partition_command(app));
+#endif
   // CLI11 reports an unknown first word only as "a subcommand is required"; name it.
   const auto is_subcommand = [&](const std::string& word) {
     for (const CLI::App* sub : app.get_subcommands({}))
@@ -24,7 +30,7 @@ int main(int argc, char** argv) {
   };
   if (argc > 1 && argv[1][0] != '-' && !is_subcommand(argv[1])) {
     std::cerr << "gat: error: unknown subcommand '" << argv[1]
-              << "' (expected train, eval, predict, attention, info, view, plot or convert; see gat --help)\n";
+              << "' (expected train, eval, predict, attention, info, view, plot, convert or, with MPI, partition; see gat --help)\n";
     return kBadUsage;
   }
   try {
