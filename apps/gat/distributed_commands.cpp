@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
+#include <numeric>
 #include <sstream>
 
 #include "cli_common.hpp"
@@ -24,11 +25,40 @@ struct PartitionFlags {
   std::int32_t parts = 2;
   std::string out;
   bool json = false;
+  bool dry_run = false;  // statistics only: no parts built or written
 };
 
+// METIS's time and the halo sizes, without building or writing the parts.
+int run_partition_dry(const PartitionFlags& f, const PreparedData& data, const std::string& name) {
+  const auto start = std::chrono::steady_clock::now();
+  std::int64_t edge_cut = 0;
+  const std::vector<std::int32_t> part_of = dist::metis_parts(data.graph, f.parts, &edge_cut);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const dist::HaloSizes h = dist::halo_sizes(data.graph, part_of, f.parts);
+  const auto max_over_mean = [](const std::vector<std::int64_t>& v) {
+    const double total = static_cast<double>(std::accumulate(v.begin(), v.end(), std::int64_t{0}));
+    return total > 0 ? static_cast<double>(*std::max_element(v.begin(), v.end())) * static_cast<double>(v.size()) / total : 1.0;
+  };
+  const nlohmann::json j{{"dataset", name}, {"parts", f.parts}, {"nodes", data.graph.num_nodes()},
+                         {"edges", data.graph.num_edges()}, {"edge_cut", edge_cut}, {"metis_seconds", seconds},
+                         {"owned", h.owned}, {"in_edges", h.in_edges}, {"halo", h.halo},
+                         {"node_imbalance", max_over_mean(h.owned)}, {"edge_imbalance", max_over_mean(h.in_edges)}};
+  if (f.json) {
+    std::cout << j.dump(2) << "\n";
+  } else {
+    std::cout << "gat partition --dry-run: " << name << " into " << f.parts << " parts in " << std::fixed
+              << std::setprecision(2) << seconds << " s: edge cut " << edge_cut << ", largest halo "
+              << *std::max_element(h.halo.begin(), h.halo.end()) << " rows, node imbalance " << std::setprecision(3)
+              << j["node_imbalance"].get<double>() << "\n";
+  }
+  return kSuccess;
+}
+
 int run_partition(const PartitionFlags& f) {
+  if (f.out.empty() && !f.dry_run) throw InvalidArgument("--out: required (or --dry-run for the statistics alone)");
   PreparedData data = prepare(f.data);
   const io::Dataset& ds = data.dataset;
+  if (f.dry_run) return run_partition_dry(f, data, ds.name.empty() ? f.data.dataset : ds.name);
   if (std::filesystem::exists(f.out) && !std::filesystem::is_directory(f.out))
     throw InvalidArgument("--out: " + f.out + " is a file; give a directory for the parts");
   dist::PartitionInput input{ds.name.empty() ? (f.data.dataset.empty() ? "synthetic" : f.data.dataset) : ds.name,
@@ -230,7 +260,8 @@ Runner add_partition_command(CLI::App& app) {
       "partition", "split a dataset into parts for gat train --partitions (METIS k-way; docs/partition-format.md)");
   f->data.add_to(*cmd);
   cmd->add_option("--parts", f->parts, "parts, one per MPI rank")->required()->check(positive_number());
-  cmd->add_option("--out", f->out, "the directory to write the parts and manifest.json to")->required();
+  cmd->add_option("--out", f->out, "the directory to write the parts and manifest.json to");
+  cmd->add_flag("--dry-run", f->dry_run, "partition and print the statistics (METIS time, halo rows) only; write nothing");
   cmd->add_flag("--json", f->json, "print the statistics as JSON");
   return [cmd, f]() { return cmd->parsed() ? run_partition(*f) : -1; };
 }

@@ -72,6 +72,28 @@ std::vector<std::int32_t> metis_parts(const Graph& g, std::int32_t parts, std::i
   return part_of;
 }
 
+HaloSizes halo_sizes(const Graph& g, std::span<const std::int32_t> part_of, std::int32_t parts) {
+  HaloSizes s;
+  const auto k = static_cast<std::size_t>(parts);
+  s.owned.assign(k, 0);
+  s.in_edges.assign(k, 0);
+  s.halo.assign(k, 0);
+  std::vector<NodeId> last_reader(k, -1);  // the last source u that part q counted
+  for (NodeId u = 0; u < g.num_nodes(); ++u) {
+    const std::int32_t home = part_of[static_cast<std::size_t>(u)];
+    ++s.owned[static_cast<std::size_t>(home)];
+    s.in_edges[static_cast<std::size_t>(home)] += g.in_degree(u);
+    for (NodeId v : g.out_neighbors(u)) {
+      const auto q = static_cast<std::size_t>(part_of[static_cast<std::size_t>(v)]);
+      if (static_cast<std::int32_t>(q) != home && last_reader[q] != u) {
+        last_reader[q] = u;
+        ++s.halo[q];
+      }
+    }
+  }
+  return s;
+}
+
 std::vector<GraphPart> build_parts(const PartitionInput& in, std::span<const std::int32_t> part_of, std::int32_t parts) {
   const Graph& g = *in.graph;
   const std::int64_t n = g.num_nodes();

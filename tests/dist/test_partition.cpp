@@ -113,6 +113,10 @@ TEST_CASE("Parts own every node once and their halos are exactly the remote sour
   CHECK(train == d.train.size());
   const PartitionStats stats = partition_stats(parts, 0, 0);
   CHECK(stats.cut_in_edges > 0);
+  const HaloSizes sizes = halo_sizes(d.graph, part_of, 3);  // the same counts without the parts
+  CHECK(sizes.halo == stats.halo);
+  CHECK(sizes.owned == stats.owned);
+  CHECK(sizes.in_edges == stats.in_edges);
   CHECK(stats.node_imbalance >= 1.0);
 }
 

@@ -32,6 +32,14 @@ struct PartitionInput {
 // all zeros for one part. Throws InvalidArgument when parts is below 1 or above the node count.
 std::vector<std::int32_t> metis_parts(const Graph& graph, std::int32_t parts, std::int64_t* edge_cut = nullptr);
 
+// Halo rows per part (the distinct remote sources of its nodes' in-edges) and in-edges per part,
+// from the map alone, without building the parts: what a partition would exchange, for graphs
+// whose parts are not to be written.
+struct HaloSizes {
+  std::vector<std::int64_t> owned, in_edges, halo;
+};
+HaloSizes halo_sizes(const Graph& graph, std::span<const std::int32_t> part_of, std::int32_t parts);
+
 // One part per rank from a node-to-part map.
 std::vector<GraphPart> build_parts(const PartitionInput& input, std::span<const std::int32_t> part_of,
                                    std::int32_t parts);
