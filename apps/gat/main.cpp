@@ -6,6 +6,9 @@
 #include "cli_common.hpp"
 #include "commands.hpp"
 #include "many_graphs.hpp"
+#ifdef GAT_WITH_MPI
+#include "distributed_commands.hpp"
+#endif
 
 int main(int argc, char** argv) {
   using namespace gat::cli;
@@ -18,6 +21,9 @@ int main(int argc, char** argv) {
                               add_attention_command(app), add_info_command(app), add_view_command(app),
                               add_plot_command(app), add_convert_command(app),
                               add_generate_command(app)};
+#ifdef GAT_WITH_MPI
+  runners.push_back(add_partition_command(app));
+#endif
   // CLI11 reports an unknown first word only as "a subcommand is required"; name it.
   const auto is_subcommand = [&](const std::string& word) {
     for (const CLI::App* sub : app.get_subcommands({}))
@@ -26,7 +32,7 @@ int main(int argc, char** argv) {
   };
   if (argc > 1 && argv[1][0] != '-' && !is_subcommand(argv[1])) {
     std::cerr << "gat: error: unknown subcommand '" << argv[1]
-              << "' (expected train, eval, predict, attention, info, view, plot, convert or generate; see gat --help)\n";
+              << "' (expected train, eval, predict, attention, info, view, plot, convert, generate or, with MPI, partition; see gat --help)\n";
     return kBadUsage;
   }
   try {

@@ -12,6 +12,9 @@
 #include "cli_common.hpp"
 #include "commands.hpp"
 #include "layerwise_commands.hpp"
+#ifdef GAT_WITH_MPI
+#include "distributed_commands.hpp"
+#endif
 #include "gat/attention/attention_statistics.hpp"
 #include "gat/io/atomic_file.hpp"
 #include "gat/io/attention_json.hpp"
@@ -170,7 +173,20 @@ Runner add_eval_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("eval", "accuracy and loss of a checkpoint on a dataset's splits");
   f->add_to(*cmd);
   cmd->add_flag("--json", f->json, "print JSON");
+#ifdef GAT_WITH_MPI
+  auto partitions = std::make_shared<std::string>();
+  cmd->add_option("--partitions", *partitions,
+                  "evaluate over MPI on the parts in DIR (written by gat partition; run with mpiexec -n PARTS) "
+                  "instead of --dataset");
+  return [cmd, f, partitions]() {
+    if (!cmd->parsed()) return -1;
+    if (partitions->empty()) return run_eval(*f);
+    if (!f->data.dataset.empty()) throw InvalidArgument("--dataset: not available with --partitions");
+    return run_distributed_eval(f->checkpoint, *partitions, f->json, f->threads);
+  };
+#else
   return [cmd, f]() { return cmd->parsed() ? run_eval(*f) : -1; };
+#endif
 }
 
 Runner add_predict_command(CLI::App& app) {

@@ -12,6 +12,9 @@
 #include "cli_common.hpp"
 #include "commands.hpp"
 #include "many_graphs.hpp"
+#ifdef GAT_WITH_MPI
+#include "distributed_commands.hpp"
+#endif
 #include "gat/core/checked_size.hpp"
 #include "gat/core/phase_profile.hpp"
 #include "gat/graph/algorithms.hpp"
@@ -52,6 +55,7 @@ struct TrainFlags {
   bool eval_layerwise = false;
   bool replace = false, no_shuffle = false;
   ManyGraphFlags many;  // --task graph, data sets of many graphs (many_graphs.cpp)
+  std::string partitions;  // full-graph training over MPI on a `gat partition` directory
 };
 
 train::ModelSelection model_selection_from_string(const std::string& s) {
@@ -143,7 +147,55 @@ train::RepeatedRunsResult train_minibatch_runs(const TrainFlags& f, const nn::Ga
   return out;
 }
 
+// The paper's preset for the dataset with the flags' overrides.
+train::PaperPreset configured_preset(const TrainFlags& f, const std::string& name, std::int64_t num_features,
+                                     std::int32_t num_classes) {
+  train::PaperPreset preset = train::paper_preset(name, num_features, num_classes);
+  nn::GatModelOptions& model_options = preset.model;
+  train::TrainOptions& train_options = preset.train;
+  model_options.conv = nn::conv_kind_from_string(f.layer);
+  model_options.activation = nn::activation_from_string(f.activation);
+  override_if(f.hidden, model_options.hidden);
+  override_if(f.heads, model_options.heads);
+  override_if(f.output_heads, model_options.output_heads);
+  override_if(f.layers, model_options.layers);
+  override_if(f.dropout, model_options.feature_dropout);
+  override_if(f.dropout, model_options.attention_dropout);
+  override_if(f.dropout, model_options.value_dropout);
+  override_if(f.feature_dropout, model_options.feature_dropout);
+  override_if(f.attention_dropout, model_options.attention_dropout);
+  override_if(f.value_dropout, model_options.value_dropout);
+  override_if(f.feature_dropout_per_head, model_options.feature_dropout_per_head);
+  override_if(f.epochs, train_options.max_epochs);
+  override_if(f.patience, train_options.patience);
+  if (!f.model_selection.empty()) train_options.selection = model_selection_from_string(f.model_selection);
+  override_if(f.lr, train_options.lr);
+  override_if(f.weight_decay, train_options.weight_decay);
+  train_options.receptive_field = !f.whole_graph;
+  train_options.optimizer = f.optimizer == "adamw" ? train::OptimizerKind::adamw
+                            : f.optimizer == "sgd" ? train::OptimizerKind::sgd
+                                                   : train::OptimizerKind::adam;
+  return preset;
+}
+
+#ifdef GAT_WITH_MPI
+int run_train_on_partitions(const TrainFlags& f) {
+  const std::pair<const char*, bool> others[] = {{"--dataset", !f.data.dataset.empty()}, {"--batch-size", f.batch_size.has_value()},
+                                                 {"--reorder", f.reorder != "none"}, {"--whole-graph", f.whole_graph}};
+  for (const auto& [flag, given] : others)
+    if (given) throw InvalidArgument(std::string(flag) + ": not available with --partitions (the partition names its dataset)");
+  DistributedTrainRequest request{f.partitions, f.save, f.summary, f.log, f.runs, f.seed, f.json, f.threads, {}};
+  request.preset = [&f](const std::string& name, std::int64_t features, std::int32_t classes) {
+    return configured_preset(f, name, features, classes);
+  };
+  return run_distributed_train(request);
+}
+#endif
+
 int run_train(const TrainFlags& f) {
+#ifdef GAT_WITH_MPI
+  if (!f.partitions.empty()) return run_train_on_partitions(f);
+#endif
   apply_threads(f.threads);
   if (wants_many_graphs(f.many, f.data.dataset, f.data.data_root))
     return run_train_many_graphs(f.many, {.dataset = f.data.dataset, .data_root = f.data.data_root,
@@ -177,31 +229,9 @@ int run_train(const TrainFlags& f) {
   const std::int64_t num_features = mapped ? mapped->num_features() : ds.features.cols();
   const std::int32_t num_classes = mapped ? mapped->num_classes() : ds.num_classes;
 
-  train::PaperPreset preset = train::paper_preset(name, num_features, num_classes);
+  train::PaperPreset preset = configured_preset(f, name, num_features, num_classes);
   nn::GatModelOptions& model_options = preset.model;
   train::TrainOptions& train_options = preset.train;
-  model_options.conv = nn::conv_kind_from_string(f.layer);
-  model_options.activation = nn::activation_from_string(f.activation);
-  override_if(f.hidden, model_options.hidden);
-  override_if(f.heads, model_options.heads);
-  override_if(f.output_heads, model_options.output_heads);
-  override_if(f.layers, model_options.layers);
-  override_if(f.dropout, model_options.feature_dropout);
-  override_if(f.dropout, model_options.attention_dropout);
-  override_if(f.dropout, model_options.value_dropout);
-  override_if(f.feature_dropout, model_options.feature_dropout);
-  override_if(f.attention_dropout, model_options.attention_dropout);
-  override_if(f.value_dropout, model_options.value_dropout);
-  override_if(f.feature_dropout_per_head, model_options.feature_dropout_per_head);
-  override_if(f.epochs, train_options.max_epochs);
-  override_if(f.patience, train_options.patience);
-  if (!f.model_selection.empty()) train_options.selection = model_selection_from_string(f.model_selection);
-  override_if(f.lr, train_options.lr);
-  override_if(f.weight_decay, train_options.weight_decay);
-  train_options.receptive_field = !f.whole_graph;
-  train_options.optimizer = f.optimizer == "adamw" ? train::OptimizerKind::adamw
-                            : f.optimizer == "sgd" ? train::OptimizerKind::sgd
-                                                   : train::OptimizerKind::adam;
 
   // Takes its name when training is over: a failed run leaves an earlier log as it was.
   std::unique_ptr<io::AtomicFile> log;
@@ -388,6 +418,11 @@ Runner add_train_command(CLI::App& app) {
   cmd->add_option("--activation", f->activation, "hidden activation")
       ->check(CLI::IsMember({"elu", "relu", "leaky_relu", "identity"}));
   cmd->add_option("--optimizer", f->optimizer, "adam, adamw or sgd")->check(CLI::IsMember({"adam", "adamw", "sgd"}));
+#ifdef GAT_WITH_MPI
+  cmd->add_option("--partitions", f->partitions,
+                  "full-graph training over MPI on the parts in DIR (written by gat partition; run with "
+                  "mpiexec -n PARTS)");
+#endif
   return [cmd, f]() { return cmd->parsed() ? run_train(*f) : -1; };
 }
 
