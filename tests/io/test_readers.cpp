@@ -95,7 +95,7 @@ TEST_CASE("OGB reader: malformed files are DataErrors naming file and line", "[i
       {"node-feat", "1,0,0\n0,1,0\nnan,0,1\n1,1,0\n", "node-feat.csv.gz:3: ", "finite"},
       {"node-feat", "1,0,0\n0,1,0\ninf,0,1\n1,1,0\n", "node-feat.csv.gz:3: ", "finite"},
       {"node-feat", "1,0,0\n0,1\n0,0,1\n1,1,0\n", "node-feat.csv.gz:2: ", "2 values"},
-      {"node-feat", "1,0,0\n0,1,0\n", "node-feat.csv.gz:2: ", "2 feature rows for 4"},
+      {"node-feat", "1,0,0\n0,1,0\n", "node-feat.csv.gz:2: ", "2 feature rows, but num-node-list.csv.gz says 4"},
       {"node-label", "0\n1\n0\n-1\n", "node-label.csv.gz:4: ", "out of range"},
       {"node-label", "0\n1\nx\n1\n", "node-label.csv.gz:3: ", "integer"},
       {"num-node-list", "", "num-node-list.csv.gz: ", "empty"},
@@ -107,6 +107,18 @@ TEST_CASE("OGB reader: malformed files are DataErrors naming file and line", "[i
     write_tiny_ogb(tmp.path(), c.stem, c.text);
     const std::string message = data_error([&] { read_ogb(tmp.path()); });
     CHECK_THAT(message, Catch::Contains(c.where) && Catch::Contains(c.what));
+  }
+  SECTION("a node count that disagrees with the other files names the count's file too") {
+    TempDir tmp("ogb-bad-count");
+    write_tiny_ogb(tmp.path(), "num-node-list", "5\n");
+    const std::string message = data_error([&] { read_ogb(tmp.path()); });
+    CHECK_THAT(message, Catch::Contains("node-label.csv.gz:4: found 4 labels, but num-node-list.csv.gz says 5 nodes"));
+    write_gz(tmp / "raw/num-node-list.csv.gz", "2\n");
+    CHECK_THAT(data_error([&] { read_ogb(tmp.path()); }),
+               Catch::Contains("edge.csv.gz:2: ") && Catch::Contains("num-node-list.csv.gz says 2 nodes"));
+    write_tiny_ogb(tmp.path(), "num-edge-list", "4\n");
+    CHECK_THAT(data_error([&] { read_ogb(tmp.path()); }),
+               Catch::Contains("edge.csv.gz:3: found 3 edges, but num-edge-list.csv.gz says 4 edges"));
   }
   SECTION("split index out of range") {
     TempDir tmp("ogb-bad-split");

@@ -38,6 +38,16 @@ fs::path require_csv(const fs::path& dir, const std::string& stem) {
   return p;
 }
 
+// A count read from one file and checked against another: messages about a mismatch name both,
+// since either file can be the wrong one.
+struct Count {
+  std::int64_t value;
+  fs::path file;
+  std::string says(const char* what) const {
+    return file.filename().string() + " says " + std::to_string(value) + " " + what;
+  }
+};
+
 std::int64_t read_single_count(const fs::path& path) {
   LineReader in(path);
   std::string_view line;
@@ -53,7 +63,8 @@ std::int64_t read_single_count(const fs::path& path) {
   return value;
 }
 
-EdgeList read_edges(const fs::path& path, std::int64_t num_nodes, std::int64_t num_edges) {
+EdgeList read_edges(const fs::path& path, const Count& nodes, const Count& edge_count) {
+  const std::int64_t num_nodes = nodes.value, num_edges = edge_count.value;
   EdgeList edges;
   edges.num_nodes = num_nodes;
   // Reserve only what a small file surely has: a corrupt count must not allocate gigabytes.
@@ -68,20 +79,21 @@ EdgeList read_edges(const fs::path& path, std::int64_t num_nodes, std::int64_t n
         !detail::parse_int(line.substr(comma + 1), t))
       in.fail("expected \"source,target\", found " + detail::quote(line));
     if (s < 0 || s >= num_nodes || t < 0 || t >= num_nodes)
-      in.fail("node id out of range [0, " + std::to_string(num_nodes) + "): " + detail::quote(line));
-    if (edges.num_edges() >= num_edges)
-      in.fail("more edges than the " + std::to_string(num_edges) + " given in num-edge-list");
+      in.fail("node id out of range [0, " + std::to_string(num_nodes) + ") (" + nodes.says("nodes") +
+              "): " + detail::quote(line));
+    if (edges.num_edges() >= num_edges) in.fail("more edges than " + edge_count.says("edges"));
     edges.source.push_back(static_cast<NodeId>(s));
     edges.target.push_back(static_cast<NodeId>(t));
   }
   if (edges.num_edges() != num_edges)
     throw DataError(path.string(), in.line_number(),
-                    "found " + std::to_string(edges.num_edges()) + " edges, num-edge-list says " +
-                        std::to_string(num_edges) + " (truncated file?)");
+                    "found " + std::to_string(edges.num_edges()) + " edges, but " + edge_count.says("edges") +
+                        " (one of the two files is wrong; truncated?)");
   return edges;
 }
 
-Features read_features(const fs::path& path, std::int64_t num_nodes) {
+Features read_features(const fs::path& path, const Count& nodes) {
+  const std::int64_t num_nodes = nodes.value;
   CsrMatrix csr;
   csr.rows = 0;
   csr.cols = -1;
@@ -90,7 +102,7 @@ Features read_features(const fs::path& path, std::int64_t num_nodes) {
   LineReader in(path);
   std::string_view line;
   while (in.next(line)) {
-    if (csr.rows >= num_nodes) in.fail("more feature rows than the " + std::to_string(num_nodes) + " nodes");
+    if (csr.rows >= num_nodes) in.fail("more feature rows than " + nodes.says("nodes"));
     std::int64_t col = 0;
     std::size_t pos = 0;
     for (;;) {
@@ -124,13 +136,14 @@ Features read_features(const fs::path& path, std::int64_t num_nodes) {
   }
   if (csr.rows != num_nodes)
     throw DataError(path.string(), in.line_number(),
-                    "found " + std::to_string(csr.rows) + " feature rows for " + std::to_string(num_nodes) +
-                        " nodes (truncated file?)");
+                    "found " + std::to_string(csr.rows) + " feature rows, but " + nodes.says("nodes") +
+                        " (one of the two files is wrong; truncated?)");
   if (csr.cols < 0) csr.cols = 0;
   return choose_feature_storage(std::move(csr));
 }
 
-std::vector<std::int32_t> read_labels(const fs::path& path, std::int64_t num_nodes) {
+std::vector<std::int32_t> read_labels(const fs::path& path, const Count& nodes) {
+  const std::int64_t num_nodes = nodes.value;
   std::vector<std::int32_t> labels;
   labels.reserve(static_cast<std::size_t>(std::min<std::int64_t>(num_nodes, 1 << 22)));
   LineReader in(path);
@@ -145,17 +158,18 @@ std::vector<std::int32_t> read_labels(const fs::path& path, std::int64_t num_nod
     }
     if (v < 0 || v >= (1 << 24)) in.fail("class out of range: " + detail::quote(line));
     if (static_cast<std::int64_t>(labels.size()) >= num_nodes)
-      in.fail("more labels than the " + std::to_string(num_nodes) + " nodes");
+      in.fail("more labels than " + nodes.says("nodes"));
     labels.push_back(static_cast<std::int32_t>(v));
   }
   if (static_cast<std::int64_t>(labels.size()) != num_nodes)
     throw DataError(path.string(), in.line_number(),
-                    "found " + std::to_string(labels.size()) + " labels for " + std::to_string(num_nodes) +
-                        " nodes (truncated file?)");
+                    "found " + std::to_string(labels.size()) + " labels, but " + nodes.says("nodes") +
+                        " (one of the two files is wrong; truncated?)");
   return labels;
 }
 
-std::vector<NodeId> read_index_list(const fs::path& path, std::int64_t num_nodes) {
+std::vector<NodeId> read_index_list(const fs::path& path, const Count& nodes) {
+  const std::int64_t num_nodes = nodes.value;
   std::vector<NodeId> ids;
   LineReader in(path);
   std::string_view line;
@@ -163,7 +177,8 @@ std::vector<NodeId> read_index_list(const fs::path& path, std::int64_t num_nodes
     if (line.empty()) continue;
     std::int64_t v = -1;
     if (!detail::parse_int(line, v)) in.fail("expected a node index, found " + detail::quote(line));
-    if (v < 0 || v >= num_nodes) in.fail("node index out of range [0, " + std::to_string(num_nodes) + "): " + detail::quote(line));
+    if (v < 0 || v >= num_nodes) in.fail("node index out of range [0, " + std::to_string(num_nodes) + ") (" + nodes.says("nodes") +
+              "): " + detail::quote(line));
     ids.push_back(static_cast<NodeId>(v));
   }
   std::sort(ids.begin(), ids.end());
@@ -204,10 +219,12 @@ Dataset read_ogb(const fs::path& dir, const OgbOptions& options) {
   d.name = fs::path(dir).lexically_normal().filename().string();
   if (d.name.empty()) d.name = fs::path(dir).lexically_normal().parent_path().filename().string();
 
-  const std::int64_t n = read_single_count(require_csv(raw, "num-node-list"));
-  if (n <= 0 || n > std::int64_t{2147483647})
-    throw DataError(require_csv(raw, "num-node-list").string(), 1, "number of nodes out of range: " + std::to_string(n));
-  const std::int64_t e = read_single_count(require_csv(raw, "num-edge-list"));
+  const fs::path node_count_file = require_csv(raw, "num-node-list");
+  const Count n{read_single_count(node_count_file), node_count_file};
+  if (n.value <= 0 || n.value > std::int64_t{2147483647})
+    throw DataError(node_count_file.string(), 1, "number of nodes out of range: " + std::to_string(n.value));
+  const fs::path edge_count_file = require_csv(raw, "num-edge-list");
+  const Count e{read_single_count(edge_count_file), edge_count_file};
   d.edges = read_edges(require_csv(raw, "edge"), n, e);
 
   const fs::path label_path = require_csv(raw, "node-label");
@@ -217,7 +234,7 @@ Dataset read_ogb(const fs::path& dir, const OgbOptions& options) {
   if (fs::path feat = find_csv(raw, "node-feat"); !feat.empty()) {
     d.features = read_features(feat, n);
   } else {
-    d.features = Features(CsrMatrix{n, 0, std::vector<std::int64_t>(static_cast<std::size_t>(n) + 1, 0), {}, {}});
+    d.features = Features(CsrMatrix{n.value, 0, std::vector<std::int64_t>(static_cast<std::size_t>(n.value) + 1, 0), {}, {}});
   }
   if (const fs::path split = choose_split(dir, options.split); !split.empty()) {
     d.train = read_index_list(require_csv(split, "train"), n);
