@@ -58,7 +58,8 @@ class SectionTable {
     if (h.section_count > kMaxSections)
       fail("header", std::to_string(h.section_count) + " sections; at most " + std::to_string(kMaxSections));
     entries_.resize(h.section_count);
-    std::memcpy(entries_.data(), base_ + sizeof h, h.section_count * sizeof(SectionEntry));
+    // A table of no sections is refused further on; memcpy must not see its null pointer.
+    if (h.section_count) std::memcpy(entries_.data(), base_ + sizeof h, h.section_count * sizeof(SectionEntry));
     StoreHeader zeroed = h;
     zeroed.header_crc = 0;
     uLong crc = crc32_z(0L, Z_NULL, 0);
