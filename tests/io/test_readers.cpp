@@ -367,7 +367,12 @@ TEST_CASE("Planetoid reader: a tiny hand-made set with a test-range gap, a self 
              Catch::Contains("ind.toy.graph: byte 2: ") && Catch::Contains("subprocess.Popen"));
   P::file(tmp / "ind.toy.graph", P::graph({{0, {1}}}));
   P::file(tmp / "ind.toy.ty", P::one_hot(3, {2}));
-  CHECK_THAT(data_error([&] { read_planetoid(tmp.path(), "toy"); }), Catch::Contains("ind.toy.ty") && Catch::Contains("rows of tx"));
+  // Files that disagree are named together: ty against tx, then a ty of another width against ally.
+  CHECK_THAT(data_error([&] { read_planetoid(tmp.path(), "toy"); }),
+             Catch::StartsWith((tmp / "ind.toy.ty").string()) && Catch::Contains("but ind.toy.tx has 2 rows"));
+  P::file(tmp / "ind.toy.ty", P::one_hot(4, {2, 3}));
+  CHECK_THAT(data_error([&] { read_planetoid(tmp.path(), "toy"); }),
+             Catch::StartsWith((tmp / "ind.toy.ty").string()) && Catch::Contains("4 columns (classes), but ind.toy.ally has 3"));
 }
 
 TEST_CASE("pickle reader: a list memoised once and referenced from many keys is refused, not copied", "[io][pickle]") {

@@ -200,6 +200,12 @@ TEST_CASE("the TU reader builds graphs, one-hot node labels and attributes", "[m
     write_text(d / "T_node_labels.txt", "0\n1\n");
     CHECK_THROWS_WITH(io::read_tu(d, "T"), Catch::Contains("T_node_labels.txt") && Catch::Contains("2 lines for 5 nodes"));
   }
+  SECTION("a node attribute file of the wrong length names the indicator it disagrees with") {
+    write_text(d / "T_node_attributes.txt", "0.5, 1\n1, 2\n");
+    CHECK_THROWS_WITH(io::read_tu(d, "T"), Catch::StartsWith((d / "T_node_attributes.txt").string()) &&
+                                               Catch::Contains("2 lines for the 5 nodes of") &&
+                                               Catch::Contains("T_graph_indicator.txt"));
+  }
   SECTION("a malformed line") {
     write_text(d / "T_graph_indicator.txt", "1\n1\nx\n2\n2\n");
     CHECK_THROWS_WITH(io::read_tu(d, "T"), Catch::Contains("T_graph_indicator.txt:3"));
