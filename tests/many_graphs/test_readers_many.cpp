@@ -87,6 +87,11 @@ TEST_CASE("the .npy reader refuses object arrays, wrong headers and short data, 
   refuses("nodescr.npy", "{'fortran_order': False, 'shape': (1,), }", raw<float>({1}), "no 'descr' key");
   refuses("complex.npy", "{'descr': '<c8', 'fortran_order': False, 'shape': (1,), }", raw<float>({1, 2}), "not one of");
   refuses("v9.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }", raw<float>({1}), "version 9", 9);
+  // Found by the npy fuzz harness: an entry past int64 made std::stoll throw out_of_range.
+  refuses("huge.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (3,44444444444444444444 1), }", raw<float>({1}),
+          "past 2^63");
+  refuses("spaced.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (1 2,), }", raw<float>({1, 2}), "malformed entry");
+  refuses("dtype.npy", "{'descr': '<f4x', 'fortran_order': False, 'shape': (1,), }", raw<float>({1}), "not understood");
   write_text(d / "text.npy", "just text, not numpy");
   CHECK_THROWS_WITH(io::read_npy(d / "text.npy"), Catch::Contains("text.npy") && Catch::Contains("NUMPY"));
 }
