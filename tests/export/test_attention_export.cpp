@@ -401,6 +401,9 @@ TEST_CASE("an export reads back, and numbers out of range or claimed node counts
   bad["records"][1]["weights"][0] = 1e300;
   CHECK_THROWS_WITH(read(bad), Catch::Contains("\"weights\" must be a finite number"));
   bad = good;
+  bad["dataset"] = 3;  // found by fuzzing: the JSON type error escaped the reader
+  CHECK_THROWS_WITH(read(bad), Catch::Contains(path) && Catch::Contains("malformed header"));
+  bad = good;
   bad["num_nodes"] = std::int64_t{1} << 40;
   CHECK_THROWS_WITH(read(bad), Catch::Contains("\"num_nodes\" must be an integer"));
   // A header claiming more nodes than the records name keeps no names rather than allocating a

@@ -98,6 +98,8 @@ TEST_CASE("OGB reader: malformed files are DataErrors naming file and line", "[i
       {"node-feat", "1,0,0\n0,1,0\n", "node-feat.csv.gz:2: ", "2 feature rows, but num-node-list.csv.gz says 4"},
       {"node-label", "0\n1\n0\n-1\n", "node-label.csv.gz:4: ", "out of range"},
       {"node-label", "0\n1\nx\n1\n", "node-label.csv.gz:3: ", "integer"},
+      // Found by fuzzing: a float label past int64 was converted before its range was checked.
+      {"node-label", "0\n1\n2.2e19\n1\n", "node-label.csv.gz:3: ", "class out of range"},
       {"num-node-list", "", "num-node-list.csv.gz: ", "empty"},
       {"num-node-list", "4\n5\n", "num-node-list.csv.gz:2: ", "single number"},
   };

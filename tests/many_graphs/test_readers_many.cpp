@@ -152,6 +152,11 @@ TEST_CASE("PPI files without graph ids group nodes by connected component within
   CHECK(read.targets(1, 0) == 1.0f);
   CHECK(read.graphs[0].num_edges() == 4);  // both directions
 
+  SECTION("a split flag that is not a boolean (found by fuzzing: a JSON type error escaped)") {
+    nodes[2]["val"] = 1;
+    write_text(d / "ppi-G.json", nlohmann::json{{"directed", false}, {"nodes", nodes}, {"links", links}}.dump());
+    CHECK_THROWS_WITH(io::read_ppi(d), Catch::Contains("ppi-G.json") && Catch::Contains("node 2: \"val\" must be true or false"));
+  }
   SECTION("a class map naming an unknown node") {
     classes["99"] = {0, 1};
     write_text(d / "ppi-class_map.json", classes.dump());

@@ -300,7 +300,11 @@ AttentionDocument read_attention_json(const std::string& path) {
     throw DataError(path, 0, std::string("not valid JSON: ") + e.what());
   }
   AttentionDocument out;
-  read_header(doc, path, out);
+  try {
+    read_header(doc, path, out);
+  } catch (const nlohmann::json::exception& e) {  // a field of the wrong type ("dataset": 3)
+    throw DataError(path, 0, std::string("malformed header: ") + e.what());
+  }
   const std::size_t num_layers = out.layer_heads.size();
   out.layers.resize(num_layers);
   std::vector<std::vector<float>> weights(num_layers);

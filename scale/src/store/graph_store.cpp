@@ -13,6 +13,7 @@
 #include <limits>
 
 #include "gat/core/check.hpp"
+#include "gat/core/checked_size.hpp"
 #include "gat/core/parallel.hpp"
 #include "gat/graph/graph.hpp"
 
@@ -71,6 +72,10 @@ class SectionTable {
                          " out of range [1, 2^31 - 1] (gat's graphs use 32-bit node ids)");
     if (h.num_edges < 0 || h.num_features < 0 || h.num_classes <= 0)
       fail("header", "negative edge or feature count, or no classes");
+    // Dense features are num_nodes x num_features values: a product that overflows is no shape.
+    if (!checked_product({h.num_nodes, h.num_features}))
+      fail("header", std::to_string(h.num_nodes) + " nodes x " + std::to_string(h.num_features) +
+                         " features overflows a 64-bit count");
     if (h.feature_type < 1 || h.feature_type > 4) fail("header", "unknown feature type " + std::to_string(h.feature_type));
     for (const SectionEntry& e : entries_) {
       const auto kind = static_cast<Section>(e.kind);
