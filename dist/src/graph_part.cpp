@@ -67,6 +67,7 @@ class Reader {
  private:
   void take(void* out, std::size_t n) {
     if (n > bytes_.size() - at_) fail("is truncated");
+    if (n == 0) return;  // an empty array's data() may be null, which memcpy must not see
     std::memcpy(out, bytes_.data() + at_, n);
     at_ += n;
   }

@@ -11,6 +11,7 @@
 #include "gat/core/check.hpp"
 #include "gat/core/error.hpp"
 #include "gat/io/atomic_file.hpp"
+#include "gat/io/json_number.hpp"
 
 namespace gat::dist {
 
@@ -217,13 +218,13 @@ PartitionManifest read_manifest(const std::filesystem::path& dir) {
     if (j.at("format") != "gat-partition" || j.at("version") != 1)
       throw DataError(path, 0, "not a version 1 gat-partition manifest");
     PartitionIdentity& id = m.identity;
-    id.parts = j.at("parts").get<std::int32_t>();
-    id.num_nodes = j.at("num_nodes").get<std::int64_t>();
-    id.num_edges = j.at("num_edges").get<std::int64_t>();
-    id.num_features = j.at("num_features").get<std::int64_t>();
-    id.num_classes = j.at("num_classes").get<std::int64_t>();
-    id.dataset_checksum = j.at("dataset_checksum").get<std::uint64_t>();
-    id.assignment_checksum = j.at("assignment_checksum").get<std::uint64_t>();
+    id.parts = io::json_integer<std::int32_t>(j.at("parts"), path, "parts");
+    id.num_nodes = io::json_integer<std::int64_t>(j.at("num_nodes"), path, "num_nodes");
+    id.num_edges = io::json_integer<std::int64_t>(j.at("num_edges"), path, "num_edges");
+    id.num_features = io::json_integer<std::int64_t>(j.at("num_features"), path, "num_features");
+    id.num_classes = io::json_integer<std::int64_t>(j.at("num_classes"), path, "num_classes");
+    id.dataset_checksum = io::json_integer<std::uint64_t>(j.at("dataset_checksum"), path, "dataset_checksum");
+    id.assignment_checksum = io::json_integer<std::uint64_t>(j.at("assignment_checksum"), path, "assignment_checksum");
     m.dataset = j.at("dataset").get<std::string>();
     m.normalize_features = j.at("normalize_features").get<bool>();
     m.stats = j.value("stats", nlohmann::json::object());

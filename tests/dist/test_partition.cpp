@@ -149,3 +149,24 @@ TEST_CASE("A written partition reads back, and mismatches are refused naming the
   CHECK_THROWS_WITH(read_part(path), Catch::Contains("not a gat partition file"));
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("A manifest whose counts are floats or out of range is refused naming the field") {
+  const GridData d(4);
+  const auto parts = build_parts(d.input(), metis_parts(d.graph, 1), 1);
+  const auto dir = fresh_dir("manifest-numbers");
+  write_partition(dir, d.input(), parts, partition_stats(parts, 0, 0));
+  const auto path = manifest_path(dir);
+  std::ifstream in(path);
+  const nlohmann::json good = nlohmann::json::parse(in);
+  in.close();
+  // A checksum of 6.3e19 (a float; converting it to an integer is undefined), 2^40 parts, a
+  // negative node count: each names its field instead of reading a wrapped number.
+  for (const auto& [field, value] : std::vector<std::pair<std::string, nlohmann::json>>{
+           {"dataset_checksum", 6.33808e19}, {"parts", std::int64_t{1} << 40}, {"num_nodes", 2.5}}) {
+    nlohmann::json bad = good;
+    bad[field] = value;
+    std::ofstream(path) << bad.dump();
+    CHECK_THROWS_WITH(read_manifest(dir), Catch::Contains(path.string()) && Catch::Contains("\"" + field + "\" must be an integer"));
+  }
+  std::filesystem::remove_all(dir);
+}

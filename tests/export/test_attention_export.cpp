@@ -173,14 +173,26 @@ TEST_CASE("exported edges are the input edges plus one added self-loop per node"
     if (r["edge"].is_string()) CHECK((r["edge"] == "self_loop" && r["source"] == r["target"]));
 }
 
+namespace {
+
+// 0 -> 1, 2 -> 1, 1 -> 2; with the self-loops node 1 has 3 incoming edges, 2 has 2, 0 has 1.
+struct ThreeNodes {
+  gat::Graph graph = gat::Graph::from_edges(gat::EdgeList{3, {0, 2, 1}, {1, 1, 2}});
+  gat::Features features{counting_matrix(3, 2)};
+  gat::nn::GatModel<float> model{{.in_features = 2, .num_classes = 2, .layers = 1, .heads = 1, .output_heads = 2}};
+
+  static gat::Matrix counting_matrix(std::int64_t rows, std::int64_t cols) {
+    gat::Matrix x(rows, cols);
+    for (std::int64_t i = 0; i < x.size(); ++i) x.data()[i] = static_cast<float>(i + 1);
+    return x;
+  }
+};
+
+}  // namespace
+
 TEST_CASE("uniform attention on a hand-checked graph gives 1 / in-degree", "[export]") {
-  // 0 -> 1, 2 -> 1, 1 -> 2; with the self-loops node 1 has 3 incoming edges, 2 has 2, 0 has 1.
-  gat::EdgeList edges{3, {0, 2, 1}, {1, 1, 2}};
-  const gat::Graph graph = gat::Graph::from_edges(edges);
-  gat::Matrix x(3, 2);
-  for (std::int64_t i = 0; i < x.size(); ++i) x.data()[i] = static_cast<float>(i + 1);
-  const gat::Features features{std::move(x)};
-  gat::nn::GatModel<float> model({.in_features = 2, .num_classes = 2, .layers = 1, .heads = 1, .output_heads = 2});
+  ThreeNodes t;
+  auto& [graph, features, model] = t;
   for (auto& p : model.named_parameters())
     if (p.name.find("att_") != std::string::npos) p.parameter->value.fill(0.0f);
   const auto layers = gat::io::attention_weights(model, graph, features);
@@ -369,4 +381,42 @@ TEST_CASE("Cora: every layer attends over the 10,556 input edges and 2,708 added
     CHECK(std::all_of(seen.begin(), seen.end(), [](std::int64_t n) { return n == 1; }));
     for (double s : sums) REQUIRE(std::abs(s - 1.0) < 1e-5);
   }
+}
+
+TEST_CASE("an export reads back, and numbers out of range or claimed node counts are refused or bounded", "[export]") {
+  ThreeNodes t;
+  const auto layers = gat::io::attention_weights(t.model, t.graph, t.features);
+  std::ostringstream out;
+  gat::io::write_attention_json(out, layers, {"tiny", 3, {"a", "b", "c"}}, {});
+  const nlohmann::json good = nlohmann::json::parse(out.str());
+  const auto path = (std::filesystem::temp_directory_path() / ("gat-read-export-" + std::to_string(::getpid()) + ".json")).string();
+  const auto read = [&](const nlohmann::json& doc) {
+    std::ofstream(path) << doc.dump();
+    return gat::io::read_attention_json(path);
+  };
+
+  const auto back = read(good);
+  REQUIRE(back.layers.size() == 1);
+  CHECK(back.layers[0].num_edges() == 6);
+  CHECK(back.layers[0].source == layers[0].source);
+  CHECK(back.info.node_names == std::vector<std::string>{"a", "b", "c"});
+
+  nlohmann::json bad = good;
+  bad["records"][0]["source"] = 1e30;  // a float: converting it to an integer is undefined
+  CHECK_THROWS_WITH(read(bad), Catch::Contains(path) && Catch::Contains("\"source\" must be an integer"));
+  bad = good;
+  bad["records"][1]["weights"][0] = 1e300;
+  CHECK_THROWS_WITH(read(bad), Catch::Contains("\"weights\" must be a finite number"));
+  bad = good;
+  bad["dataset"] = 3;  // found by fuzzing: the JSON type error escaped the reader
+  CHECK_THROWS_WITH(read(bad), Catch::Contains(path) && Catch::Contains("malformed header"));
+  bad = good;
+  bad["num_nodes"] = std::int64_t{1} << 40;
+  CHECK_THROWS_WITH(read(bad), Catch::Contains("\"num_nodes\" must be an integer"));
+  // A header claiming more nodes than the records name keeps no names rather than allocating a
+  // name per claimed node.
+  bad = good;
+  bad["num_nodes"] = 2000000000;
+  CHECK(read(bad).info.node_names.empty());
+  std::filesystem::remove(path);
 }

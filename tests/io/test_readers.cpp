@@ -98,6 +98,8 @@ TEST_CASE("OGB reader: malformed files are DataErrors naming file and line", "[i
       {"node-feat", "1,0,0\n0,1,0\n", "node-feat.csv.gz:2: ", "2 feature rows, but num-node-list.csv.gz says 4"},
       {"node-label", "0\n1\n0\n-1\n", "node-label.csv.gz:4: ", "out of range"},
       {"node-label", "0\n1\nx\n1\n", "node-label.csv.gz:3: ", "integer"},
+      // Found by fuzzing: a float label past int64 was converted before its range was checked.
+      {"node-label", "0\n1\n2.2e19\n1\n", "node-label.csv.gz:3: ", "class out of range"},
       {"num-node-list", "", "num-node-list.csv.gz: ", "empty"},
       {"num-node-list", "4\n5\n", "num-node-list.csv.gz:2: ", "single number"},
   };
@@ -367,7 +369,12 @@ TEST_CASE("Planetoid reader: a tiny hand-made set with a test-range gap, a self 
              Catch::Contains("ind.toy.graph: byte 2: ") && Catch::Contains("subprocess.Popen"));
   P::file(tmp / "ind.toy.graph", P::graph({{0, {1}}}));
   P::file(tmp / "ind.toy.ty", P::one_hot(3, {2}));
-  CHECK_THAT(data_error([&] { read_planetoid(tmp.path(), "toy"); }), Catch::Contains("ind.toy.ty") && Catch::Contains("rows of tx"));
+  // Files that disagree are named together: ty against tx, then a ty of another width against ally.
+  CHECK_THAT(data_error([&] { read_planetoid(tmp.path(), "toy"); }),
+             Catch::StartsWith((tmp / "ind.toy.ty").string()) && Catch::Contains("but ind.toy.tx has 2 rows"));
+  P::file(tmp / "ind.toy.ty", P::one_hot(4, {2, 3}));
+  CHECK_THAT(data_error([&] { read_planetoid(tmp.path(), "toy"); }),
+             Catch::StartsWith((tmp / "ind.toy.ty").string()) && Catch::Contains("4 columns (classes), but ind.toy.ally has 3"));
 }
 
 TEST_CASE("pickle reader: a list memoised once and referenced from many keys is refused, not copied", "[io][pickle]") {

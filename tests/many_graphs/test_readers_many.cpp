@@ -87,6 +87,11 @@ TEST_CASE("the .npy reader refuses object arrays, wrong headers and short data, 
   refuses("nodescr.npy", "{'fortran_order': False, 'shape': (1,), }", raw<float>({1}), "no 'descr' key");
   refuses("complex.npy", "{'descr': '<c8', 'fortran_order': False, 'shape': (1,), }", raw<float>({1, 2}), "not one of");
   refuses("v9.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }", raw<float>({1}), "version 9", 9);
+  // Found by the npy fuzz harness: an entry past int64 made std::stoll throw out_of_range.
+  refuses("huge.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (3,44444444444444444444 1), }", raw<float>({1}),
+          "past 2^63");
+  refuses("spaced.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (1 2,), }", raw<float>({1, 2}), "malformed entry");
+  refuses("dtype.npy", "{'descr': '<f4x', 'fortran_order': False, 'shape': (1,), }", raw<float>({1}), "not understood");
   write_text(d / "text.npy", "just text, not numpy");
   CHECK_THROWS_WITH(io::read_npy(d / "text.npy"), Catch::Contains("text.npy") && Catch::Contains("NUMPY"));
 }
@@ -147,6 +152,11 @@ TEST_CASE("PPI files without graph ids group nodes by connected component within
   CHECK(read.targets(1, 0) == 1.0f);
   CHECK(read.graphs[0].num_edges() == 4);  // both directions
 
+  SECTION("a split flag that is not a boolean (found by fuzzing: a JSON type error escaped)") {
+    nodes[2]["val"] = 1;
+    write_text(d / "ppi-G.json", nlohmann::json{{"directed", false}, {"nodes", nodes}, {"links", links}}.dump());
+    CHECK_THROWS_WITH(io::read_ppi(d), Catch::Contains("ppi-G.json") && Catch::Contains("node 2: \"val\" must be true or false"));
+  }
   SECTION("a class map naming an unknown node") {
     classes["99"] = {0, 1};
     write_text(d / "ppi-class_map.json", classes.dump());
@@ -199,6 +209,12 @@ TEST_CASE("the TU reader builds graphs, one-hot node labels and attributes", "[m
   SECTION("a node label file of the wrong length") {
     write_text(d / "T_node_labels.txt", "0\n1\n");
     CHECK_THROWS_WITH(io::read_tu(d, "T"), Catch::Contains("T_node_labels.txt") && Catch::Contains("2 lines for 5 nodes"));
+  }
+  SECTION("a node attribute file of the wrong length names the indicator it disagrees with") {
+    write_text(d / "T_node_attributes.txt", "0.5, 1\n1, 2\n");
+    CHECK_THROWS_WITH(io::read_tu(d, "T"), Catch::StartsWith((d / "T_node_attributes.txt").string()) &&
+                                               Catch::Contains("2 lines for the 5 nodes of") &&
+                                               Catch::Contains("T_graph_indicator.txt"));
   }
   SECTION("a malformed line") {
     write_text(d / "T_graph_indicator.txt", "1\n1\nx\n2\n2\n");

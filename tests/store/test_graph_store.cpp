@@ -2,6 +2,7 @@
 // widened to the values they store, the streaming synthetic generator writes what it describes,
 // and damaged files are refused with the file and the section named.
 #include <catch2/catch.hpp>
+#include <zlib.h>
 
 #include <cstring>
 #include <filesystem>
@@ -235,6 +236,18 @@ TEST_CASE("store: damaged files are refused naming the file and the section", "[
     // The structural check does not read the features.
     io_test::write_bytes(bad, b);
     CHECK(data_error(bad, StoreCheck::structure) == "");
+  }
+  SECTION("a header whose nodes x features overflows (found by fuzzing), its checksum redone") {
+    std::string b = good;
+    StoreHeader h;
+    std::memcpy(&h, b.data(), sizeof h);
+    h.num_features = std::int64_t{1} << 62;
+    h.header_crc = 0;
+    std::memcpy(b.data(), &h, sizeof h);
+    const auto covered = sizeof h + h.section_count * sizeof(SectionEntry);
+    h.header_crc = static_cast<std::uint32_t>(crc32_z(crc32_z(0L, Z_NULL, 0), reinterpret_cast<const Bytef*>(b.data()), covered));
+    std::memcpy(b.data(), &h, sizeof h);
+    expect(b, "header: 300 nodes x 4611686018427387904 features overflows a 64-bit count", StoreCheck::structure);
   }
   SECTION("not a store, or missing") {
     CHECK_FALSE(is_graph_store(tmp / "missing.gstore"));

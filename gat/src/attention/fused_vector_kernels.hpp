@@ -45,18 +45,18 @@ using gat::detail::pair_splat;
 
 // (sum(a[0..1]), sum(b[0..1]), sum(a[2..3]), sum(b[2..3]), ...): one level of a pairwise tree.
 inline v8f pair_sums8(v8f a, v8f b) {
-  return __builtin_shuffle(a, b, v8i{0, 8, 2, 10, 4, 12, 6, 14}) + __builtin_shuffle(a, b, v8i{1, 9, 3, 11, 5, 13, 7, 15});
+  return __builtin_shufflevector(a, b, 0, 8, 2, 10, 4, 12, 6, 14) + __builtin_shufflevector(a, b, 1, 9, 3, 11, 5, 13, 7, 15);
 }
 // Lane k of the result is the sum of p[k]'s eight lanes, ((f0+f1)+(f2+f3))+((f4+f5)+(f6+f7)):
 // eight horizontal sums by one shuffle tree instead of eight reductions.
 inline v8f lane_sums8(const v8f* p) {
   const v8f q0 = pair_sums8(p[0], p[1]), q1 = pair_sums8(p[2], p[3]);
   const v8f q2 = pair_sums8(p[4], p[5]), q3 = pair_sums8(p[6], p[7]);
-  const v8f r0 = __builtin_shuffle(q0, q1, v8i{0, 1, 8, 9, 4, 5, 12, 13}) +
-                 __builtin_shuffle(q0, q1, v8i{2, 3, 10, 11, 6, 7, 14, 15});
-  const v8f r1 = __builtin_shuffle(q2, q3, v8i{0, 1, 8, 9, 4, 5, 12, 13}) +
-                 __builtin_shuffle(q2, q3, v8i{2, 3, 10, 11, 6, 7, 14, 15});
-  return __builtin_shuffle(r0, r1, v8i{0, 1, 2, 3, 8, 9, 10, 11}) + __builtin_shuffle(r0, r1, v8i{4, 5, 6, 7, 12, 13, 14, 15});
+  const v8f r0 = __builtin_shufflevector(q0, q1, 0, 1, 8, 9, 4, 5, 12, 13) +
+                 __builtin_shufflevector(q0, q1, 2, 3, 10, 11, 6, 7, 14, 15);
+  const v8f r1 = __builtin_shufflevector(q2, q3, 0, 1, 8, 9, 4, 5, 12, 13) +
+                 __builtin_shufflevector(q2, q3, 2, 3, 10, 11, 6, 7, 14, 15);
+  return __builtin_shufflevector(r0, r1, 0, 1, 2, 3, 8, 9, 10, 11) + __builtin_shufflevector(r0, r1, 4, 5, 6, 7, 12, 13, 14, 15);
 }
 
 // The eight heads' dots of one 8 x 8 row with an attention vector a (8 vectors of 8): head_dot's

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <numeric>
 #include <tuple>
 
@@ -12,6 +13,7 @@
 #include "gat/core/check.hpp"
 #include "gat/graph/receptive_field.hpp"
 #include "gat/io/atomic_file.hpp"
+#include "gat/io/json_number.hpp"
 #include "gat/nn/inference.hpp"
 
 namespace gat::io {
@@ -259,15 +261,16 @@ void read_header(const nlohmann::json& doc, const std::string& path, AttentionDo
   const auto fail = [&](const std::string& what) { throw DataError(path, 0, what); };
   if (!doc.is_object() || doc.value("format", std::string()) != "gat-attention")
     fail("not a gat attention export (expected \"format\": \"gat-attention\"; see docs/attention-json.md)");
-  if (!doc.contains("version") || !doc["version"].is_number_integer())
-    fail("the attention export has no integer \"version\"");
-  const auto version = doc["version"].get<std::int64_t>();
+  if (!doc.contains("version")) fail("the attention export has no integer \"version\"");
+  const auto version = json_integer<std::int64_t>(doc["version"], path, "version");
   if (version != kAttentionJsonVersion)
     fail("attention export of format version " + std::to_string(version) + "; this gat reads version " +
          std::to_string(kAttentionJsonVersion) + " (export it again with this gat's 'gat attention')");
-  if (!doc.contains("num_nodes") || !doc["num_nodes"].is_number_integer() || doc["num_nodes"].get<std::int64_t>() < 1)
+  // Node ids are NodeId (int32), so no export has more nodes than that.
+  if (!doc.contains("num_nodes") || !doc["num_nodes"].is_number_integer() ||
+      json_integer<NodeId>(doc["num_nodes"], path, "num_nodes") < 1)
     fail("\"num_nodes\" must be a positive integer");
-  out.info.num_nodes = doc["num_nodes"].get<std::int64_t>();
+  out.info.num_nodes = json_integer<NodeId>(doc["num_nodes"], path, "num_nodes");
   out.info.dataset = doc.value("dataset", std::string());
   out.weights_per_record = doc.value("weights_per_record", std::string());
   if (out.weights_per_record != "per_head" && out.weights_per_record != "one_head" &&
@@ -276,7 +279,8 @@ void read_header(const nlohmann::json& doc, const std::string& path, AttentionDo
   if (!doc.contains("layers") || !doc["layers"].is_array() || doc["layers"].empty())
     fail("\"layers\" must be a non-empty array");
   for (const auto& layer : doc["layers"]) {
-    const auto heads = layer.value("heads", std::int64_t{0}), edges = layer.value("edges", std::int64_t{-1});
+    const auto heads = layer.contains("heads") ? json_integer<std::int64_t>(layer["heads"], path, "heads") : 0;
+    const auto edges = layer.contains("edges") ? json_integer<std::int64_t>(layer["edges"], path, "edges") : -1;
     if (heads < 1 || edges < 0) fail("every entry of \"layers\" needs positive \"heads\" and \"edges\"");
     out.layer_heads.push_back(heads);
     out.layer_edges.push_back(edges);
@@ -296,13 +300,17 @@ AttentionDocument read_attention_json(const std::string& path) {
     throw DataError(path, 0, std::string("not valid JSON: ") + e.what());
   }
   AttentionDocument out;
-  read_header(doc, path, out);
+  try {
+    read_header(doc, path, out);
+  } catch (const nlohmann::json::exception& e) {  // a field of the wrong type ("dataset": 3)
+    throw DataError(path, 0, std::string("malformed header: ") + e.what());
+  }
   const std::size_t num_layers = out.layer_heads.size();
   out.layers.resize(num_layers);
   std::vector<std::vector<float>> weights(num_layers);
   for (std::size_t l = 0; l < num_layers; ++l)
     out.layers[l].heads = out.weights_per_record == "per_head" ? out.layer_heads[l] : 1;
-  std::vector<std::string> names;
+  std::map<NodeId, std::string> names;
   bool all_named = true;
   std::int64_t index = 0;
   for (const auto& r : doc["records"]) {
@@ -310,8 +318,9 @@ AttentionDocument read_attention_json(const std::string& path) {
       throw DataError(path, 0, "record " + std::to_string(index) + ": " + what);
     };
     try {
-      const auto layer = r.at("layer").get<std::int64_t>();
-      const auto source = r.at("source").get<std::int64_t>(), target = r.at("target").get<std::int64_t>();
+      const auto layer = json_integer<std::int64_t>(r.at("layer"), path, "layer");
+      const auto source = json_integer<std::int64_t>(r.at("source"), path, "source");
+      const auto target = json_integer<std::int64_t>(r.at("target"), path, "target");
       if (layer < 0 || layer >= static_cast<std::int64_t>(num_layers))
         fail("layer " + std::to_string(layer) + " is not in the header's layers");
       if (source < 0 || source >= out.info.num_nodes || target < 0 || target >= out.info.num_nodes)
@@ -321,18 +330,17 @@ AttentionDocument read_attention_json(const std::string& path) {
       if (!values.is_array() || static_cast<std::int64_t>(values.size()) != w.heads)
         fail("expected " + std::to_string(w.heads) + " weights");
       for (const auto& v : values) {
-        const float x = v.get<float>();
+        const float x = json_float(v, path, "weights");
         if (!(x >= 0.0f && x <= 1.0f)) fail("a weight outside [0, 1]");
         weights[static_cast<std::size_t>(layer)].push_back(x);
       }
       w.source.push_back(static_cast<NodeId>(source));
       w.target.push_back(static_cast<NodeId>(target));
       const auto& edge = r.at("edge");
-      w.input_edge_id.push_back(edge.is_string() ? kAddedSelfLoop : edge.get<std::int64_t>());
+      w.input_edge_id.push_back(edge.is_string() ? kAddedSelfLoop : json_integer<std::int64_t>(edge, path, "edge"));
       if (r.contains("source_id") && r.contains("target_id") && all_named) {
-        if (names.empty()) names.resize(static_cast<std::size_t>(out.info.num_nodes));
-        names[static_cast<std::size_t>(source)] = r["source_id"].get<std::string>();
-        names[static_cast<std::size_t>(target)] = r["target_id"].get<std::string>();
+        names.emplace(static_cast<NodeId>(source), r["source_id"].get<std::string>());
+        names.emplace(static_cast<NodeId>(target), r["target_id"].get<std::string>());
       } else {
         all_named = false;
       }
@@ -346,7 +354,12 @@ AttentionDocument read_attention_json(const std::string& path) {
     w.weights = BasicMatrix<float>(w.num_edges(), w.heads);
     std::copy(weights[l].begin(), weights[l].end(), w.weights.data());
   }
-  if (all_named && !names.empty()) out.info.node_names = std::move(names);
+  // Names per node only when every node has one: the header's num_nodes is a claim, and a vector
+  // of that many names would let a small file allocate without bound.
+  if (all_named && !names.empty() && static_cast<std::int64_t>(names.size()) == out.info.num_nodes) {
+    out.info.node_names.resize(names.size());
+    for (auto& [v, name] : names) out.info.node_names[static_cast<std::size_t>(v)] = std::move(name);
+  }
   return out;
 }
 

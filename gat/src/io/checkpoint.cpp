@@ -8,6 +8,7 @@
 #include "gat/core/checked_size.hpp"
 #include "gat/core/error.hpp"
 #include "gat/io/atomic_file.hpp"
+#include "gat/io/json_number.hpp"
 
 namespace gat::io {
 
@@ -117,8 +118,12 @@ Checkpoint read_checkpoint(const std::filesystem::path& path) {
       throw DataError(name, 0, where + "dtype " + t["dtype"].dump() + " is not supported; gat reads F32");
     StoredTensor st;
     try {
-      st.shape = t["shape"].get<std::vector<std::int64_t>>();
-      const auto offsets = t["data_offsets"].get<std::vector<std::uint64_t>>();
+      if (!t["shape"].is_array() || !t["data_offsets"].is_array())
+        throw DataError(name, 0, where + "shape and data_offsets must be arrays of integers");
+      for (const auto& d : t["shape"]) st.shape.push_back(json_integer<std::int64_t>(d, name, it.key() + " shape"));
+      std::vector<std::uint64_t> offsets;
+      for (const auto& o : t["data_offsets"])
+        offsets.push_back(json_integer<std::uint64_t>(o, name, it.key() + " data_offsets"));
       if (offsets.size() != 2 || offsets[0] > offsets[1] || offsets[1] > data_size)
         throw DataError(name, 0, where + "data_offsets are outside the data section of " + std::to_string(data_size) +
                                      " bytes");
@@ -149,7 +154,8 @@ void load_parameters(const Checkpoint& checkpoint, Module<float>& module, const 
   const auto parameters = module.named_parameters();
   // A tensor the model has no place for means the metadata describes another model (e.g. a
   // residual projection when the configuration has none): refused, not silently dropped.
-  for (const auto& [tensor, stored] : checkpoint.tensors) {
+  for (const auto& entry : checkpoint.tensors) {
+    const std::string& tensor = entry.first;
     const bool known = std::any_of(parameters.begin(), parameters.end(), [&](const auto& p) { return p.name == tensor; });
     if (!known)
       throw DataError(source, 0, "tensor '" + tensor + "' is not a parameter of the model its metadata describes");

@@ -1,9 +1,11 @@
 #include "gat/io/npy.hpp"
 
+#include <charconv>
 #include <cstring>
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <system_error>
 
 #include "gat/core/check.hpp"
 #include "gat/io/atomic_file.hpp"
@@ -52,11 +54,9 @@ DtypeInfo parse_descr(const std::filesystem::path& path, const std::string& desc
   if (d.size() < 3) bad(path, "dtype '" + d + "' is not understood");
   const char order = d[0], kind = d[1];
   int size = 0;
-  try {
-    size = std::stoi(d.substr(2));
-  } catch (...) {
+  if (const auto [ptr, ec] = std::from_chars(d.data() + 2, d.data() + d.size(), size);
+      ec != std::errc() || ptr != d.data() + d.size())
     bad(path, "dtype '" + d + "' is not understood");
-  }
   if (order == '>') bad(path, "dtype '" + d + "' is big-endian; only little-endian data is read");
   if (order != '<' && order != '|' && order != '=') bad(path, "dtype '" + d + "' has an unknown byte order");
   const bool ok = (kind == 'f' && (size == 4 || size == 8)) ||
@@ -70,10 +70,23 @@ std::vector<std::int64_t> parse_shape(const std::filesystem::path& path, const s
   if (text.size() < 2 || text.front() != '(' || text.back() != ')') bad(path, "shape " + text + " is not a tuple");
   std::vector<std::int64_t> shape;
   std::string item;
+  // One entry: digits between optional spaces, within int64 (std::stoll would throw past it).
+  const auto take = [&] {
+    const auto first = item.find_first_not_of(' ');
+    if (first == std::string::npos) return;
+    const auto last = item.find_last_not_of(' ');
+    std::int64_t v = 0;
+    const char* begin = item.data() + first;
+    const char* end = item.data() + last + 1;
+    const auto [ptr, ec] = std::from_chars(begin, end, v);
+    if (ec == std::errc::result_out_of_range) bad(path, "shape " + text + " has an entry past 2^63");
+    if (ec != std::errc() || ptr != end) bad(path, "shape " + text + " has a malformed entry");
+    shape.push_back(v);
+  };
   for (std::size_t i = 1; i + 1 < text.size(); ++i) {
     const char c = text[i];
     if (c == ',') {
-      if (item.find_first_not_of(' ') != std::string::npos) shape.push_back(std::stoll(item));
+      take();
       item.clear();
     } else if (c == ' ' || (c >= '0' && c <= '9')) {
       item += c;
@@ -81,9 +94,7 @@ std::vector<std::int64_t> parse_shape(const std::filesystem::path& path, const s
       bad(path, "shape " + text + " has a non-integer entry");
     }
   }
-  if (item.find_first_not_of(' ') != std::string::npos) shape.push_back(std::stoll(item));
-  for (std::int64_t s : shape)
-    if (s < 0) bad(path, "shape " + text + " has a negative entry");
+  take();
   return shape;
 }
 

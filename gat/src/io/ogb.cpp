@@ -154,6 +154,8 @@ std::vector<std::int32_t> read_labels(const fs::path& path, const Count& nodes) 
       // OGB writes float labels ("3.0") for some datasets: accept integral floats.
       float f = 0;
       if (!detail::parse_float(line, f) || f != std::floor(f)) in.fail("expected an integer class, found " + detail::quote(line));
+      // Range first: converting a float such as 2e19 to an integer is undefined.
+      if (!(f >= 0 && f < (1 << 24))) in.fail("class out of range: " + detail::quote(line));
       v = static_cast<std::int64_t>(f);
     }
     if (v < 0 || v >= (1 << 24)) in.fail("class out of range: " + detail::quote(line));

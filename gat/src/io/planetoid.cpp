@@ -94,15 +94,20 @@ CsrMatrix load_matrix(const fs::path& path) {
 }
 
 // Class of every row of a one-hot matrix: the first maximum (numpy/torch argmax); 0 for a zero row.
-std::vector<std::int32_t> load_labels(const fs::path& path, std::int64_t& classes) {
+// `classes` and `classes_from` carry the class count and the file it was first read from, so
+// that a label file of another width is blamed together with that file.
+std::vector<std::int32_t> load_labels(const fs::path& path, std::int64_t& classes, std::string& classes_from) {
   const std::string file = path.string();
   pickle::Object obj = pickle::load(path);
   auto* a = std::get_if<pickle::Array>(&obj);
   if (!a || a->shape.size() != 2) throw DataError(file, 0, "expected a 2-d numpy array of one-hot labels");
   const std::int64_t rows = a->shape[0], cols = a->shape[1];
   if (cols <= 0) throw DataError(file, 0, "one-hot label matrix has no columns");
-  if (classes >= 0 && cols != classes) throw DataError(file, 0, "one-hot label matrix has " + std::to_string(cols) + " columns, expected " + std::to_string(classes));
+  if (classes >= 0 && cols != classes)
+    throw DataError(file, 0, "one-hot label matrix has " + std::to_string(cols) + " columns (classes), but " + classes_from +
+                                 " has " + std::to_string(classes) + " (one of the two files is wrong)");
   classes = cols;
+  classes_from = path.filename().string();
   std::vector<std::int32_t> labels(static_cast<std::size_t>(rows));
   for (std::int64_t r = 0; r < rows; ++r) {
     std::int64_t best = 0;
@@ -134,9 +139,17 @@ Dataset read_planetoid(const fs::path& dir, const std::string& name) {
   const CsrMatrix tx = load_matrix(part_path(dir, name, "tx"));
   const CsrMatrix x = load_matrix(part_path(dir, name, "x"));
   std::int64_t classes = -1;
-  const auto ally = load_labels(part_path(dir, name, "ally"), classes);
-  const auto ty = load_labels(part_path(dir, name, "ty"), classes);
-  const auto y = load_labels(part_path(dir, name, "y"), classes);
+  std::string classes_from;
+  const auto ally = load_labels(part_path(dir, name, "ally"), classes, classes_from);
+  const auto ty = load_labels(part_path(dir, name, "ty"), classes, classes_from);
+  const auto y = load_labels(part_path(dir, name, "y"), classes, classes_from);
+  // Cross-file checks name both files: either one can be the wrong one.
+  const auto file_of = [&](const char* part) { return part_path(dir, name, part).filename().string(); };
+  const auto rows_disagree = [&](const char* labels_part, std::size_t label_rows, const char* rows_part, std::int64_t rows) {
+    return DataError(part_path(dir, name, labels_part).string(), 0,
+                     std::to_string(label_rows) + " label rows, but " + file_of(rows_part) + " has " + std::to_string(rows) +
+                         " rows (one of the two files is wrong)");
+  };
   const std::string allx_file = part_path(dir, name, "allx").string();
   if (tx.cols != allx.cols || x.cols != allx.cols) {
     // The file that disagrees with the other two is the one at fault (allx replaced by a label
@@ -146,12 +159,13 @@ Dataset read_planetoid(const fs::path& dir, const std::string& name) {
                     std::to_string(x.cols) + ", " + std::to_string(tx.cols) + ", " + std::to_string(allx.cols) +
                     ")");
   }
-  if (static_cast<std::int64_t>(ally.size()) != allx.rows)
-    throw DataError(part_path(dir, name, "ally").string(), 0, std::to_string(ally.size()) + " label rows for " + std::to_string(allx.rows) + " rows of allx");
-  if (static_cast<std::int64_t>(ty.size()) != tx.rows)
-    throw DataError(part_path(dir, name, "ty").string(), 0, std::to_string(ty.size()) + " label rows for " + std::to_string(tx.rows) + " rows of tx");
-  if (static_cast<std::int64_t>(y.size()) != x.rows || x.rows > allx.rows)
-    throw DataError(part_path(dir, name, "y").string(), 0, std::to_string(y.size()) + " label rows for " + std::to_string(x.rows) + " rows of x (allx has " + std::to_string(allx.rows) + ")");
+  if (static_cast<std::int64_t>(ally.size()) != allx.rows) throw rows_disagree("ally", ally.size(), "allx", allx.rows);
+  if (static_cast<std::int64_t>(ty.size()) != tx.rows) throw rows_disagree("ty", ty.size(), "tx", tx.rows);
+  if (static_cast<std::int64_t>(y.size()) != x.rows) throw rows_disagree("y", y.size(), "x", x.rows);
+  if (x.rows > allx.rows)
+    throw DataError(part_path(dir, name, "x").string(), 0, std::to_string(x.rows) + " rows, more than the " +
+                                                             std::to_string(allx.rows) + " rows of " + file_of("allx") +
+                                                             " that they are the first of");
 
   // test.index
   const fs::path index_path = part_path(dir, name, "test.index");
@@ -167,12 +181,13 @@ Dataset read_planetoid(const fs::path& dir, const std::string& name) {
       if (v < allx.rows || v >= allx.rows + 2 * tx.rows + 1024)
         in.fail("test index " + std::to_string(v) + " out of range [" + std::to_string(allx.rows) + ", " +
                 std::to_string(allx.rows + 2 * tx.rows + 1024) + ") (test nodes follow the " + std::to_string(allx.rows) +
-                " rows of allx)");
+                " rows of " + file_of("allx") + ", and " + file_of("tx") + " has " + std::to_string(tx.rows) + " rows)");
       test_index.push_back(v);
     }
   }
   if (static_cast<std::int64_t>(test_index.size()) != tx.rows)
-    throw DataError(index_path.string(), 0, std::to_string(test_index.size()) + " test indices for " + std::to_string(tx.rows) + " rows of tx");
+    throw DataError(index_path.string(), 0, std::to_string(test_index.size()) + " test indices, but " + file_of("tx") +
+                                                " has " + std::to_string(tx.rows) + " rows (one of the two files is wrong)");
   std::vector<std::int64_t> sorted_test = test_index;
   std::sort(sorted_test.begin(), sorted_test.end());
   if (auto it = std::adjacent_find(sorted_test.begin(), sorted_test.end()); it != sorted_test.end())
@@ -209,11 +224,14 @@ Dataset read_planetoid(const fs::path& dir, const std::string& name) {
   pickle::Object graph = pickle::load(graph_path);
   auto* adj = std::get_if<pickle::Adjacency>(&graph);
   if (!adj) throw DataError(graph_path.string(), 0, "expected a dict of adjacency lists");
+  const std::string node_range = "[0, " + std::to_string(n) + ") (the nodes of " + file_of("allx") + ", " + file_of("tx") +
+                                 " and " + file_of("test.index") + ")";
   std::vector<NodeId> src, dst;
   for (const auto& [key, list] : adj->lists) {
-    if (key < 0 || key >= n) throw DataError(graph_path.string(), 0, "node " + std::to_string(key) + " out of range [0, " + std::to_string(n) + ")");
+    if (key < 0 || key >= n) throw DataError(graph_path.string(), 0, "node " + std::to_string(key) + " out of range " + node_range);
     for (std::int64_t t : list) {
-      if (t < 0 || t >= n) throw DataError(graph_path.string(), 0, "neighbour " + std::to_string(t) + " of node " + std::to_string(key) + " out of range [0, " + std::to_string(n) + ")");
+      if (t < 0 || t >= n)
+        throw DataError(graph_path.string(), 0, "neighbour " + std::to_string(t) + " of node " + std::to_string(key) + " out of range " + node_range);
       src.push_back(static_cast<NodeId>(key));
       dst.push_back(static_cast<NodeId>(t));
     }

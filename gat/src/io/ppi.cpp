@@ -43,6 +43,14 @@ struct NodeTable {
   std::vector<std::int64_t> graph;  // the "graph" field, or -1
 };
 
+// networkx writes "test" and "val" as booleans; anything else is refused, not converted.
+bool split_flag(const nlohmann::json& node, const char* key, const std::string& file) {
+  if (!node.contains(key)) return false;
+  if (!node[key].is_boolean())
+    throw DataError(file, 0, "node " + key_of(node["id"]) + ": \"" + key + "\" must be true or false, found " + node[key].dump());
+  return node[key].get<bool>();
+}
+
 NodeTable read_nodes(const nlohmann::json& doc, const std::string& file) {
   if (!doc.is_object() || !doc.contains("nodes") || !doc["nodes"].is_array())
     throw DataError(file, 0, "expected networkx node_link_data with a \"nodes\" array");
@@ -57,7 +65,7 @@ NodeTable read_nodes(const nlohmann::json& doc, const std::string& file) {
     if (!t.index.emplace(id, static_cast<std::int64_t>(i)).second)
       throw DataError(file, 0, "node id " + id + " appears twice");
     t.ids.push_back(id);
-    const bool test = node.value("test", false), val = node.value("val", false);
+    const bool test = split_flag(node, "test", file), val = split_flag(node, "val", file);
     t.split.push_back(test ? Split::test : val ? Split::valid : Split::train);
     t.graph.push_back(node.contains("graph") && node["graph"].is_number_integer() ? node["graph"].get<std::int64_t>() : -1);
   }

@@ -41,7 +41,9 @@ std::map<std::int64_t, std::int32_t> numbering(const std::vector<std::int64_t>& 
   return m;
 }
 
-std::vector<std::vector<float>> read_attributes(const std::filesystem::path& path, std::int64_t n) {
+// `n` is the node count of `count_file` (the graph indicator), named when the two disagree.
+std::vector<std::vector<float>> read_attributes(const std::filesystem::path& path, std::int64_t n,
+                                                const std::string& count_file) {
   detail::LineReader in(path);
   std::vector<std::vector<float>> rows;
   std::string_view line;
@@ -62,7 +64,8 @@ std::vector<std::vector<float>> read_attributes(const std::filesystem::path& pat
     rows.push_back(std::move(row));
   }
   if (static_cast<std::int64_t>(rows.size()) != n)
-    throw DataError(path.string(), 0, std::to_string(rows.size()) + " lines for " + std::to_string(n) + " nodes");
+    throw DataError(path.string(), 0, std::to_string(rows.size()) + " lines for the " + std::to_string(n) + " nodes of " +
+                                          count_file + " (one of the two files is wrong)");
   return rows;
 }
 
@@ -138,7 +141,7 @@ GraphDataset read_tu(const std::filesystem::path& dir, const std::string& name) 
   for (std::int64_t v : graph_labels) d.graph_labels.push_back(classes.at(v));
 
   std::vector<std::vector<float>> attributes;
-  if (std::filesystem::exists(attributes_path)) attributes = read_attributes(attributes_path, n);
+  if (std::filesystem::exists(attributes_path)) attributes = read_attributes(attributes_path, n, ind_file);
   std::vector<std::int64_t> node_labels;
   std::map<std::int64_t, std::int32_t> node_classes;
   if (std::filesystem::exists(node_labels_path)) {

@@ -13,6 +13,7 @@
 #include <limits>
 
 #include "gat/core/check.hpp"
+#include "gat/core/checked_size.hpp"
 #include "gat/core/parallel.hpp"
 #include "gat/graph/graph.hpp"
 
@@ -58,7 +59,8 @@ class SectionTable {
     if (h.section_count > kMaxSections)
       fail("header", std::to_string(h.section_count) + " sections; at most " + std::to_string(kMaxSections));
     entries_.resize(h.section_count);
-    std::memcpy(entries_.data(), base_ + sizeof h, h.section_count * sizeof(SectionEntry));
+    // A table of no sections is refused further on; memcpy must not see its null pointer.
+    if (h.section_count) std::memcpy(entries_.data(), base_ + sizeof h, h.section_count * sizeof(SectionEntry));
     StoreHeader zeroed = h;
     zeroed.header_crc = 0;
     uLong crc = crc32_z(0L, Z_NULL, 0);
@@ -70,6 +72,10 @@ class SectionTable {
                          " out of range [1, 2^31 - 1] (gat's graphs use 32-bit node ids)");
     if (h.num_edges < 0 || h.num_features < 0 || h.num_classes <= 0)
       fail("header", "negative edge or feature count, or no classes");
+    // Dense features are num_nodes x num_features values: a product that overflows is no shape.
+    if (!checked_product({h.num_nodes, h.num_features}))
+      fail("header", std::to_string(h.num_nodes) + " nodes x " + std::to_string(h.num_features) +
+                         " features overflows a 64-bit count");
     if (h.feature_type < 1 || h.feature_type > 4) fail("header", "unknown feature type " + std::to_string(h.feature_type));
     for (const SectionEntry& e : entries_) {
       const auto kind = static_cast<Section>(e.kind);

@@ -51,12 +51,43 @@ const char* feature_type_name(FeatureType t) noexcept {
   return "unknown";
 }
 
+#ifdef __FLT16_MAX__  // the compiler has _Float16 (g++ 12 on x86-64 does; clang 14 does not)
 std::uint16_t to_float16(float x) noexcept {
   const _Float16 h = static_cast<_Float16>(x);
   return std::bit_cast<std::uint16_t>(h);
 }
 
 float from_float16(std::uint16_t h) noexcept { return static_cast<float>(std::bit_cast<_Float16>(h)); }
+#else
+// IEEE binary16 by hand, rounding to nearest even as the _Float16 conversion does.
+std::uint16_t to_float16(float x) noexcept {
+  std::uint32_t f = std::bit_cast<std::uint32_t>(x);
+  const auto sign = static_cast<std::uint16_t>((f >> 16) & 0x8000u);
+  f &= 0x7fffffffu;
+  if (f >= 0x7f800000u) return sign | (f > 0x7f800000u ? 0x7e00u : 0x7c00u);  // NaN, infinity
+  if (f >= 0x477ff000u) return sign | 0x7c00u;                                   // rounds past 65504
+  if (f < 0x38800000u) {
+    // Below 2^-14 the half is subnormal: adding 0.5 puts the value's bits where the half's
+    // mantissa goes, and the float addition rounds them to nearest even.
+    const float shifted = std::bit_cast<float>(f) + 0.5f;
+    return sign | static_cast<std::uint16_t>(std::bit_cast<std::uint32_t>(shifted) - 0x3f000000u);
+  }
+  const std::uint32_t odd = (f >> 13) & 1u;
+  f += 0xc8000fffu + odd;  // rebias the exponent by -112 and round the 13 dropped bits to even
+  return sign | static_cast<std::uint16_t>(f >> 13);
+}
+
+float from_float16(std::uint16_t h) noexcept {
+  const std::uint32_t sign = static_cast<std::uint32_t>(h & 0x8000u) << 16;
+  const std::uint32_t exponent = (h >> 10) & 0x1fu, mantissa = h & 0x3ffu;
+  if (exponent == 0) {
+    const float magnitude = static_cast<float>(mantissa) * 0x1p-24f;  // exact
+    return std::bit_cast<float>(sign | std::bit_cast<std::uint32_t>(magnitude));
+  }
+  if (exponent == 31) return std::bit_cast<float>(sign | 0x7f800000u | (mantissa << 13));
+  return std::bit_cast<float>(sign | ((exponent + 112) << 23) | (mantissa << 13));
+}
+#endif
 
 std::uint16_t to_bfloat16(float x) noexcept {
   const std::uint32_t u = std::bit_cast<std::uint32_t>(x);

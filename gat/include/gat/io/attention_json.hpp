@@ -99,7 +99,7 @@ std::int64_t write_attention_json_file(const std::string& path, nn::GatModel<flo
 // An attention JSON document read back: its header and, per layer, its records in file order
 // (weights: one column per weight of a record, so heads columns for "per_head", else 1).
 struct AttentionDocument {
-  AttentionExportInfo info;             // node_names filled from source_id/target_id when present
+  AttentionExportInfo info;             // node_names from source_id/target_id, when every node has one
   std::string weights_per_record;       // "per_head", "one_head" or "mean_over_heads"
   std::vector<std::int64_t> layer_heads, layer_edges;  // the header's heads and edges per layer
   std::vector<AttentionWeights<float>> layers;         // records of each layer, one entry per header layer
