@@ -267,10 +267,10 @@ void read_header(const nlohmann::json& doc, const std::string& path, AttentionDo
     fail("attention export of format version " + std::to_string(version) + "; this gat reads version " +
          std::to_string(kAttentionJsonVersion) + " (export it again with this gat's 'gat attention')");
   // Node ids are NodeId (int32), so no export has more nodes than that.
-  if (!doc.contains("num_nodes") || !doc["num_nodes"].is_number_integer() ||
-      json_integer<NodeId>(doc["num_nodes"], path, "num_nodes") < 1)
+  if (!doc.contains("num_nodes") || !doc["num_nodes"].is_number_integer())
     fail("\"num_nodes\" must be a positive integer");
   out.info.num_nodes = json_integer<NodeId>(doc["num_nodes"], path, "num_nodes");
+  if (out.info.num_nodes < 1) fail("\"num_nodes\" must be a positive integer");
   out.info.dataset = doc.value("dataset", std::string());
   out.weights_per_record = doc.value("weights_per_record", std::string());
   if (out.weights_per_record != "per_head" && out.weights_per_record != "one_head" &&

@@ -154,9 +154,9 @@ std::vector<std::int32_t> read_labels(const fs::path& path, const Count& nodes) 
       // OGB writes float labels ("3.0") for some datasets: accept integral floats.
       float f = 0;
       if (!detail::parse_float(line, f) || f != std::floor(f)) in.fail("expected an integer class, found " + detail::quote(line));
-      // Range first: converting a float such as 2e19 to an integer is undefined.
-      if (!(f >= 0 && f < (1 << 24))) in.fail("class out of range: " + detail::quote(line));
-      v = static_cast<std::int64_t>(f);
+      // Converting a float such as 2e19 to an integer is undefined: out of range becomes -1,
+      // which the range check below refuses.
+      v = f >= 0 && f < (1 << 24) ? static_cast<std::int64_t>(f) : -1;
     }
     if (v < 0 || v >= (1 << 24)) in.fail("class out of range: " + detail::quote(line));
     if (static_cast<std::int64_t>(labels.size()) >= num_nodes)

@@ -9,6 +9,7 @@
 #include <limits>
 #include <string>
 #include <type_traits>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -19,19 +20,14 @@ namespace gat::io {
 template <class Int>
 Int json_integer(const nlohmann::json& value, const std::string& file, const std::string& field) {
   static_assert(std::is_integral_v<Int>);
-  using Limits = std::numeric_limits<Int>;
-  bool in_range = false;
   if (value.is_number_unsigned()) {
-    in_range = value.get<std::uint64_t>() <= static_cast<std::uint64_t>(Limits::max());
+    if (const auto v = value.get<std::uint64_t>(); std::in_range<Int>(v)) return static_cast<Int>(v);
   } else if (value.is_number_integer()) {
-    const auto v = value.get<std::int64_t>();
-    in_range = (Limits::is_signed || v >= 0) && v >= static_cast<std::int64_t>(Limits::min()) &&
-               static_cast<std::uint64_t>(v < 0 ? 0 : v) <= static_cast<std::uint64_t>(Limits::max());
+    if (const auto v = value.get<std::int64_t>(); std::in_range<Int>(v)) return static_cast<Int>(v);
   }
-  if (!in_range)
-    throw DataError(file, 0, "\"" + field + "\" must be an integer in [" + std::to_string(Limits::min()) + ", " +
-                                 std::to_string(Limits::max()) + "], found " + value.dump());
-  return value.is_number_unsigned() ? static_cast<Int>(value.get<std::uint64_t>()) : static_cast<Int>(value.get<std::int64_t>());
+  using Limits = std::numeric_limits<Int>;
+  throw DataError(file, 0, "\"" + field + "\" must be an integer in [" + std::to_string(Limits::min()) + ", " +
+                               std::to_string(Limits::max()) + "], found " + value.dump());
 }
 
 // A finite number that fits in a float.
